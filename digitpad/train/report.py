@@ -1,0 +1,87 @@
+"""Evaluation reports: test accuracy, per-class precision and recall, the
+confusion matrix (all computed with scikit-learn's metrics) and every
+misclassified test digit with its predicted probabilities. ``write_report``
+stores it in a run folder as ``report.json`` (for programs, including the
+app's misclassified-digits browser) and ``report.md`` (for people).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+from digitpad.nn import MLP
+
+
+def evaluation_report(model: MLP, images: np.ndarray, labels: np.ndarray) -> dict:
+    """Score ``model`` on ``(N, 784)`` images; returns a JSON-able dict."""
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
+    probabilities = model.predict_proba(images)
+    predictions = probabilities.argmax(axis=1)
+    classes = list(range(model.num_classes))
+    precision, recall, f1, support = precision_recall_fscore_support(
+        labels, predictions, labels=classes, zero_division=0)
+    matrix = confusion_matrix(labels, predictions, labels=classes)
+    wrong = np.flatnonzero(predictions != labels)
+    # Most confident mistakes first: those are the interesting ones to look at.
+    wrong = wrong[np.argsort(-probabilities[wrong, predictions[wrong]], kind="stable")]
+    return {
+        "count": int(len(labels)),
+        "accuracy": float((predictions == labels).mean()),
+        "per_class": [
+            {"digit": digit, "precision": float(precision[digit]), "recall": float(recall[digit]),
+             "f1": float(f1[digit]), "support": int(support[digit])}
+            for digit in classes
+        ],
+        "confusion_matrix": matrix.tolist(),
+        "misclassified": [
+            {"index": int(index), "label": int(labels[index]), "predicted": int(predictions[index]),
+             "probabilities": [round(float(value), 6) for value in probabilities[index]]}
+            for index in wrong
+        ],
+    }
+
+
+def format_report_markdown(report: dict, title: str = "MNIST test set") -> str:
+    """A human-readable Markdown rendering of :func:`evaluation_report`."""
+    lines = [f"# Evaluation on the {title}", "",
+             f"Accuracy: **{report['accuracy'] * 100:.2f}%** "
+             f"({report['count'] - len(report['misclassified'])} of {report['count']} correct)", "",
+             "| digit | precision | recall | support |", "|---|---|---|---|"]
+    for row in report["per_class"]:
+        lines.append(f"| {row['digit']} | {row['precision'] * 100:.2f}% | "
+                     f"{row['recall'] * 100:.2f}% | {row['support']} |")
+    matrix = report["confusion_matrix"]
+    size = len(matrix)
+    lines += ["", "Confusion matrix (rows: true digit, columns: predicted):", "",
+              "| true \\ predicted | " + " | ".join(str(digit) for digit in range(size)) + " |",
+              "|---" * (size + 1) + "|"]
+    for digit, row in enumerate(matrix):
+        lines.append(f"| **{digit}** | " + " | ".join(str(value) for value in row) + " |")
+    worst = report["misclassified"][:20]
+    if worst:
+        lines += ["", "Most confident mistakes (test index: true -> predicted, confidence):", ""]
+        for entry in worst:
+            confidence = entry["probabilities"][entry["predicted"]]
+            lines.append(f"- #{entry['index']}: {entry['label']} -> {entry['predicted']} "
+                         f"({confidence * 100:.1f}%)")
+    return "\n".join(lines) + "\n"
+
+
+def write_report(report: dict, folder: str | os.PathLike) -> tuple[Path, Path]:
+    """Write ``report.json`` and ``report.md`` into ``folder``; returns both paths."""
+    folder = Path(folder)
+    json_path, markdown_path = folder / "report.json", folder / "report.md"
+    _write_text_atomically(json_path, json.dumps(report, indent=1))
+    _write_text_atomically(markdown_path, format_report_markdown(report))
+    return json_path, markdown_path
+
+
+def _write_text_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)

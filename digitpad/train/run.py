@@ -1,0 +1,254 @@
+"""A complete training run on MNIST, as used by both the command line and the
+app's retrain dialog: load and split the data, build the model, optimiser,
+schedule and augmentation from a ``TrainConfig``, train with the standard
+callbacks, and fill a run folder with ``config.json``, ``metrics.csv``,
+``best.npz``, ``last.npz`` and the test-set report. ``resume=True`` continues
+a stopped run from its ``last.npz`` exactly where it left off.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+
+from digitpad.checkpoint import CheckpointError, read_checkpoint, save_checkpoint
+from digitpad.data import (AugmentConfig, augment_batch, batch_count, dataset_checksums,
+                           load_mnist, stratified_split, subset_indices)
+from digitpad.nn import (MLP, OPTIMIZERS, ConstantSchedule, CosineSchedule, Optimizer,
+                         SoftmaxCrossEntropy, StepSchedule, WarmupSchedule)
+from digitpad.train.callbacks import (Callback, CSVLogger, EarlyStopping, LearningRateScheduler,
+                                      ModelCheckpoint, ProgressBar)
+from digitpad.train.config import TrainConfig
+from digitpad.train.report import evaluation_report, write_report
+from digitpad.train.trainer import Trainer, TrainingDiverged
+
+CONFIG_FILE = "config.json"
+
+
+class RunError(Exception):
+    """A run folder cannot be used (already taken, or nothing to resume)."""
+
+
+@dataclass
+class MnistData:
+    """MNIST ready for training: images ``(N, 784)`` float32 in [0, 1], labels ``(N,)`` int64."""
+
+    train_images: np.ndarray
+    train_labels: np.ndarray
+    validation_images: np.ndarray | None
+    validation_labels: np.ndarray | None
+    test_images: np.ndarray
+    test_labels: np.ndarray
+    checksums: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def validation(self) -> tuple[np.ndarray, np.ndarray] | None:
+        if self.validation_images is None:
+            return None
+        return self.validation_images, self.validation_labels
+
+
+@dataclass
+class RunResult:
+    run_dir: Path
+    status: str                  # "completed", "early_stopped" or "stopped"
+    model: MLP
+    history: list[dict]
+    report: dict | None          # test-set report (None when stopped)
+    train_seconds: float
+
+    @property
+    def test_accuracy(self) -> float | None:
+        return self.report["accuracy"] if self.report else None
+
+    @property
+    def best_path(self) -> Path:
+        return self.run_dir / "best.npz"
+
+    @property
+    def last_path(self) -> Path:
+        return self.run_dir / "last.npz"
+
+
+def to_float_images(images: np.ndarray) -> np.ndarray:
+    """uint8 ``(N, 28, 28)`` -> float32 ``(N, 784)`` in [0, 1]."""
+    flat = images.reshape(len(images), -1)
+    return np.multiply(flat, np.float32(1 / 255), dtype=np.float32)
+
+
+def load_training_data(config: TrainConfig, data_dir: str | os.PathLike | None = None, *,
+                       download: bool = True, environ: Mapping[str, str] | None = None,
+                       cache_dir: str | os.PathLike | None = None,
+                       download_progress: Callable[[str, int, int | None], None] | None = None
+                       ) -> MnistData:
+    """Load MNIST (downloading if allowed) and apply the config's subset and split."""
+    locate = {"environ": environ, "cache_dir": cache_dir}
+    train_images, train_labels = load_mnist("train", data_dir, download, progress=download_progress,
+                                            **locate)
+    test_images, test_labels = load_mnist("test", data_dir, download, progress=download_progress,
+                                          **locate)
+    checksums = {**dataset_checksums("train", data_dir, **locate),
+                 **dataset_checksums("test", data_dir, **locate)}
+    train_labels = train_labels.astype(np.int64)
+    if config.train_subset:
+        chosen = subset_indices(train_labels, config.train_subset, config.seed)
+        train_images, train_labels = train_images[chosen], train_labels[chosen]
+    validation_images = validation_labels = None
+    if config.validation_size:
+        kept, held_out = stratified_split(train_labels, config.validation_size, config.seed)
+        validation_images = to_float_images(train_images[held_out])
+        validation_labels = train_labels[held_out]
+        train_images, train_labels = train_images[kept], train_labels[kept]
+    return MnistData(to_float_images(train_images), train_labels, validation_images,
+                     validation_labels, to_float_images(test_images),
+                     test_labels.astype(np.int64), checksums)
+
+
+def build_model(config: TrainConfig, rng: np.random.Generator) -> MLP:
+    return MLP(784, config.hidden_sizes, 10, config.activation, config.dropout, rng=rng)
+
+
+def build_optimizer(config: TrainConfig, model: MLP) -> Optimizer:
+    params = [parameter.value for parameter in model.parameters()]
+    common = {"learning_rate": config.learning_rate, "weight_decay": config.weight_decay}
+    if config.optimizer == "sgd":
+        return OPTIMIZERS["sgd"](params, momentum=config.momentum, nesterov=config.nesterov, **common)
+    return OPTIMIZERS[config.optimizer](params, **common)
+
+
+def build_schedule(config: TrainConfig, steps_per_epoch: int) -> Callable[[int], float]:
+    """The per-step learning-rate schedule of ``config``."""
+    total_steps = config.epochs * steps_per_epoch
+    warmup_steps = round(config.warmup_epochs * steps_per_epoch)
+    if config.schedule == "constant":
+        schedule = ConstantSchedule(config.learning_rate)
+    elif config.schedule == "step":
+        schedule = StepSchedule(config.learning_rate, config.step_epochs * steps_per_epoch, config.gamma)
+    else:
+        schedule = CosineSchedule(config.learning_rate, max(total_steps - warmup_steps, 1),
+                                  config.min_learning_rate)
+    return WarmupSchedule(schedule, warmup_steps) if warmup_steps else schedule
+
+
+def build_augment(config: TrainConfig):
+    if not config.augment or config.augment_strength == 0:
+        return None
+    return functools.partial(augment_batch, config=AugmentConfig().scaled(config.augment_strength))
+
+
+def read_run_config(run_dir: str | os.PathLike) -> TrainConfig:
+    path = Path(run_dir) / CONFIG_FILE
+    try:
+        return TrainConfig.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise RunError(f"{path}: not found; is {run_dir} a digitpad run folder?") from None
+    except (OSError, ValueError) as error:
+        raise RunError(f"{path}: cannot use this run configuration ({error})") from error
+
+
+def run_training(config: TrainConfig | None, run_dir: str | os.PathLike, *,
+                 data: MnistData | None = None, data_dir: str | os.PathLike | None = None,
+                 resume: bool = False, callbacks: Sequence[Callback] = (),
+                 progress_bar: bool = False, download: bool = True,
+                 environ: Mapping[str, str] | None = None, cache_dir: str | os.PathLike | None = None,
+                 download_progress: Callable[[str, int, int | None], None] | None = None,
+                 on_trainer: Callable[[Trainer], None] | None = None) -> RunResult:
+    """Train (or, with ``resume``, continue training) and fill ``run_dir``.
+
+    ``config`` is ignored when resuming: the run's own ``config.json`` is used.
+    ``data`` skips loading MNIST (tests and the app pass it in). ``on_trainer``
+    receives the trainer before training starts, e.g. to request a stop.
+    Raises ``RunError``, ``MnistError``, ``CheckpointError`` or
+    ``TrainingDiverged`` (whose message names the last good checkpoint).
+    """
+    run_dir = Path(run_dir)
+    resumed = None
+    if resume:
+        config = read_run_config(run_dir)
+        last_path = run_dir / "last.npz"
+        if not last_path.exists():
+            raise RunError(f"{last_path}: nothing to resume (the run saved no checkpoint yet)")
+        resumed = read_checkpoint(last_path)
+        if "trainer" not in resumed.metadata or resumed.optimizer_state is None:
+            raise RunError(f"{last_path}: not a resumable checkpoint (no training state)")
+    else:
+        if config is None:
+            raise ValueError("a config is needed unless resuming")
+        config.validate()
+        if (run_dir / "last.npz").exists() or (run_dir / CONFIG_FILE).exists():
+            raise RunError(f"{run_dir} already holds a training run; resume it with --resume "
+                           "or choose another output folder")
+        run_dir.mkdir(parents=True, exist_ok=True)
+        (run_dir / CONFIG_FILE).write_text(json.dumps(config.to_dict(), indent=2) + "\n",
+                                           encoding="utf-8")
+
+    if data is None:
+        data = load_training_data(config, data_dir, download=download, environ=environ,
+                                  cache_dir=cache_dir, download_progress=download_progress)
+    rng = np.random.default_rng(config.seed)
+    model = build_model(config, rng)
+    optimizer = build_optimizer(config, model)
+    if resumed is not None:
+        model.load_state_dict(resumed.model.state_dict())
+        optimizer.load_state_dict(resumed.optimizer_state)
+    steps_per_epoch = batch_count(len(data.train_images), config.batch_size)
+
+    def metadata() -> dict:
+        return {"training": config.to_dict(),
+                "dataset": {"name": "MNIST", "checksums": data.checksums,
+                            "train_count": int(len(data.train_labels)),
+                            "validation_count": int(len(data.validation_labels))
+                            if data.validation_labels is not None else 0}}
+
+    has_validation = data.validation is not None
+    checkpoints = ModelCheckpoint(run_dir, metadata, monitor="val_accuracy" if has_validation else None)
+    standard: list[Callback] = [LearningRateScheduler(build_schedule(config, steps_per_epoch)),
+                                CSVLogger(run_dir / "metrics.csv")]
+    if config.patience:
+        standard.append(EarlyStopping("val_accuracy", "max", config.patience))
+    standard.append(checkpoints)
+    if progress_bar:
+        standard.append(ProgressBar())
+    trainer = Trainer(model, optimizer, SoftmaxCrossEntropy(config.label_smoothing),
+                      batch_size=config.batch_size, epochs=config.epochs, rng=rng,
+                      augment=build_augment(config), max_grad_norm=config.max_grad_norm,
+                      callbacks=[*standard, *callbacks])
+    if resumed is not None:
+        try:
+            trainer.load_state_dict(resumed.metadata["trainer"], resumed.state_arrays)
+        except (KeyError, TypeError, ValueError) as error:
+            raise RunError(f"{run_dir / 'last.npz'}: invalid training state ({error})") from error
+        if trainer.permutation is not None and len(trainer.permutation) != len(data.train_images):
+            raise RunError(f"{run_dir / 'last.npz'}: saved for {len(trainer.permutation)} training "
+                           f"digits, but {len(data.train_images)} are loaded")
+    if on_trainer is not None:
+        on_trainer(trainer)
+
+    try:
+        status = trainer.fit(data.train_images, data.train_labels, data.validation)
+    except TrainingDiverged as error:
+        kept = checkpoints.last_path if checkpoints.last_path.exists() else None
+        where = f"; the last good checkpoint is {kept}" if kept else "; no checkpoint was saved"
+        raise TrainingDiverged(f"training diverged: {error}{where}") from error
+
+    history = trainer.history.epochs
+    if status == "stopped":
+        return RunResult(run_dir, status, model, history, None, trainer.elapsed_seconds)
+
+    # The deliverable is the best epoch by validation accuracy (the last epoch
+    # when there is no validation set), scored once on the test set.
+    best = read_checkpoint(checkpoints.best_path)
+    report = evaluation_report(best.model, data.test_images, data.test_labels)
+    write_report(report, run_dir)
+    best.metadata["metrics"] = {**best.metadata.get("metrics", {}),
+                                "test_accuracy": report["accuracy"],
+                                "train_seconds": round(trainer.elapsed_seconds, 2),
+                                "epochs_trained": trainer.epoch}
+    save_checkpoint(best.model, checkpoints.best_path, best.metadata)
+    return RunResult(run_dir, status, best.model, history, report, trainer.elapsed_seconds)
