@@ -16,7 +16,7 @@ import datetime as _datetime
 import json
 import os
 import sys
-import tempfile
+import secrets
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,14 +115,16 @@ def save_checkpoint(model: MLP, path: str | os.PathLike, metadata: Mapping | Non
 
 
 def _write_npz_atomically(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
+    # A plain exclusive create (unlike mkstemp) honours the user's umask, so the
+    # checkpoint gets the same permissions as any other file they save.
+    temporary_name = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                                  suffix=".tmp")
+        stream = open(temporary_name, "xb")
     except OSError as error:
         raise CheckpointError(f"{path}: cannot write checkpoint: {error.strerror or error}") from error
     try:
-        with os.fdopen(handle, "wb") as stream:
+        with stream:
             # Given a file object, savez does not append ".npz" to the name.
             np.savez(stream, **arrays)
             stream.flush()

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Training-speed benchmark: one epoch of 784-512-256-10, ReLU, Adam,
 batch 128, float32 over the 60,000 MNIST training digits, timed for
-digitpad's own ``Trainer``, for the bare matrix multiplications the epoch
+digitpad's own ``Trainer`` (also with the default augmentation, which
+must not double the epoch), for the bare matrix multiplications the epoch
 needs (the lower bound for any implementation on this BLAS), and for PyTorch
 (CPU) when it is installed. Timings are noisy on shared machines, so the
 three are interleaved, repeated, and compared as ratios of medians.
@@ -12,6 +13,7 @@ three are interleaved, repeated, and compared as ratios of medians.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import statistics
 import sys
@@ -22,6 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from digitpad.data import AugmentConfig, augment_batch  # noqa: E402
 from digitpad.nn import MLP, Adam, SoftmaxCrossEntropy  # noqa: E402
 from digitpad.train.trainer import Trainer  # noqa: E402
 
@@ -42,11 +45,12 @@ def load_images(data_dir):
                 "random data (MNIST not found)")
 
 
-def time_ours(images, labels, seed):
+def time_ours(images, labels, seed, augment=None):
     rng = np.random.default_rng(seed)
     model = MLP(784, HIDDEN, 10, "relu", rng=rng)
     optimizer = Adam([parameter.value for parameter in model.parameters()], learning_rate=1e-3)
-    trainer = Trainer(model, optimizer, SoftmaxCrossEntropy(), batch_size=BATCH, epochs=1, rng=rng)
+    trainer = Trainer(model, optimizer, SoftmaxCrossEntropy(), batch_size=BATCH, epochs=1, rng=rng,
+                      augment=augment)
     started = time.perf_counter()
     trainer.fit(images, labels)
     return time.perf_counter() - started
@@ -105,7 +109,8 @@ def main() -> int:
     except ImportError:
         have_torch = False
 
-    results = {"digitpad": [], "matmul lower bound": []}
+    augment = functools.partial(augment_batch, config=AugmentConfig())
+    results = {"digitpad": [], "digitpad + augment": [], "matmul lower bound": []}
     if have_torch:
         results["PyTorch"] = []
     time_ours(images[:5000], labels[:5000], 99)  # warm-up: BLAS threads, page faults
@@ -113,6 +118,7 @@ def main() -> int:
         time_torch(images[:5000], labels[:5000], 99)
     for repeat in range(args.repeats):
         results["digitpad"].append(time_ours(images, labels, repeat))
+        results["digitpad + augment"].append(time_ours(images, labels, repeat, augment))
         results["matmul lower bound"].append(time_matmuls(len(images)))
         if have_torch:
             results["PyTorch"].append(time_torch(images, labels, repeat))

@@ -23,7 +23,8 @@ from digitpad.train.config import PRESETS, SCHEDULES, TrainConfig, config_from_p
 _HYPERPARAMETERS = ("hidden_sizes", "activation", "dropout", "optimizer", "learning_rate",
                     "momentum", "nesterov", "weight_decay", "max_grad_norm", "schedule",
                     "warmup_epochs", "step_epochs", "gamma", "min_learning_rate", "batch_size",
-                    "epochs", "label_smoothing", "augment", "augment_strength", "validation_size",
+                    "epochs", "label_smoothing", "augment", "augment_strength", "augment_thickness",
+                    "validation_size",
                     "patience", "train_subset", "seed")
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -102,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
                               help="random affine + elastic distortion of training digits (default: off)")
     augmentation.add_argument("--augment-strength", type=float, metavar="S",
                               help="scale of every distortion, 1 is the tuned default (default: 1)")
+    augmentation.add_argument("--augment-thickness", type=float, metavar="T",
+                              help="randomly thicken or thin strokes by up to T (0-1), to cover thin "
+                                   "and thick pens (default: 0)")
 
     files = parser.add_argument_group("data and output")
     files.add_argument("--data-dir", type=Path, metavar="DIR",

@@ -9,11 +9,51 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from digitpad.nn import MLP
+
+
+@dataclass
+class DigitPredictions:
+    """A model's predictions on a labelled set, for browsing its mistakes.
+
+    ``images`` ``(N, 28, 28)`` uint8, ``labels`` ``(N,)`` int, ``probabilities`` ``(N, C)`` float32.
+    """
+
+    images: np.ndarray
+    labels: np.ndarray
+    probabilities: np.ndarray
+
+    @property
+    def predictions(self) -> np.ndarray:
+        return self.probabilities.argmax(axis=1)
+
+    @property
+    def accuracy(self) -> float:
+        return float((self.predictions == self.labels).mean()) if len(self.labels) else 0.0
+
+    def confusion_matrix(self) -> np.ndarray:
+        """``(C, C)`` counts, rows the true digit, columns the prediction."""
+        classes = self.probabilities.shape[1]
+        pairs = self.labels.astype(np.int64) * classes + self.predictions
+        return np.bincount(pairs, minlength=classes * classes).reshape(classes, classes)
+
+    def misclassified(self, true_digit: int | None = None,
+                      predicted_digit: int | None = None) -> np.ndarray:
+        """Indices of wrong predictions, optionally filtered, most confident first."""
+        predictions = self.predictions
+        wrong = predictions != self.labels
+        if true_digit is not None:
+            wrong &= self.labels == true_digit
+        if predicted_digit is not None:
+            wrong &= predictions == predicted_digit
+        indices = np.flatnonzero(wrong)
+        confidence = self.probabilities[indices, predictions[indices]]
+        return indices[np.argsort(-confidence, kind="stable")]
 
 
 def evaluation_report(model: MLP, images: np.ndarray, labels: np.ndarray) -> dict:

@@ -139,7 +139,8 @@ def build_schedule(config: TrainConfig, steps_per_epoch: int) -> Callable[[int],
 def build_augment(config: TrainConfig):
     if not config.augment or config.augment_strength == 0:
         return None
-    return functools.partial(augment_batch, config=AugmentConfig().scaled(config.augment_strength))
+    distortions = AugmentConfig(thickness=config.augment_thickness).scaled(config.augment_strength)
+    return functools.partial(augment_batch, config=distortions)
 
 
 def read_run_config(run_dir: str | os.PathLike) -> TrainConfig:

@@ -137,6 +137,8 @@ class Trainer:
             self._call("on_batch_end", batch, {
                 "loss": self._loss_sum / self._seen,
                 "accuracy": self._correct / self._seen,
+                "batch_loss": loss_value,
+                "batch_accuracy": correct / len(indices),
                 "learning_rate": self.optimizer.learning_rate,
             })
             if self.stop_training and self.batch_index < self.batches_per_epoch:

@@ -1,0 +1,222 @@
+"""Turning pictures of digits into what the network saw during training.
+``to_mnist`` reproduces how MNIST digits were made from a greyscale image
+with bright ink on a dark background (what the drawing canvas produces): crop
+to the ink's bounding box, scale it to fit a 20x20 box keeping its aspect
+ratio with anti-aliasing, and place it in a 28x28 image so that its centre of
+mass sits at pixel (14, 14) — the integer shift MNIST itself used. For image
+files (photos and scans of paper) ``image_to_mnist`` first finds the ink:
+it detects dark-ink-on-light-paper and inverts it, removes uneven background
+lighting, and keeps the largest piece of ink. The canvas path is NumPy only,
+so that live prediction stays fast; the image-file path may import SciPy
+and Pillow on demand.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+import numpy as np
+
+MNIST_SIZE = 28
+DIGIT_BOX = 20
+MNIST_CENTRE = 14.0
+# Pixels dimmer than this fraction of the brightest ink do not count when the
+# bounding box is measured, so anti-aliasing fringes do not widen it.
+INK_FRACTION = 0.1
+# Below this peak brightness an image is blank: no ink at all.
+BLANK_LEVEL = 0.05
+
+
+class ImageError(Exception):
+    """An image file could not be read or holds no digit; the message names the file."""
+
+
+def has_ink(image: np.ndarray) -> bool:
+    """True if ``image`` (bright ink on dark, values in [0, 1]) holds any ink."""
+    return image.size > 0 and float(np.max(image)) > BLANK_LEVEL
+
+
+def ink_bounding_box(image: np.ndarray) -> tuple[int, int, int, int] | None:
+    """``(top, bottom, left, right)`` (bottom/right exclusive) of the ink, or None if blank."""
+    if not has_ink(image):
+        return None
+    threshold = float(np.max(image)) * INK_FRACTION
+    # Row and column maxima are two cheap reductions; a full boolean mask of a
+    # large canvas would cost more than the rest of the preprocessing.
+    rows = np.flatnonzero(image.max(axis=1) > threshold)
+    columns = np.flatnonzero(image.max(axis=0) > threshold)
+    return int(rows[0]), int(rows[-1]) + 1, int(columns[0]), int(columns[-1]) + 1
+
+
+@functools.lru_cache(maxsize=256)
+def _resampling_matrix(source_size: int, target_size: int) -> np.ndarray:
+    """``(target_size, source_size)`` weights of an anti-aliased linear resampler.
+
+    The triangle filter is widened by the reduction factor when shrinking, so
+    every source pixel contributes (area-style anti-aliasing, as Pillow does);
+    rows sum to one. Applying it is a matrix product, which is fast for the
+    few hundred pixels a drawing spans.
+    """
+    scale = source_size / target_size
+    support = max(scale, 1.0)
+    centres = (np.arange(target_size) + 0.5) * scale - 0.5
+    distance = np.abs(np.arange(source_size)[None, :] - centres[:, None]) / support
+    weights = np.clip(1.0 - distance, 0.0, None)
+    sums = weights.sum(axis=1, keepdims=True)
+    # A target pixel between source pixels when enlarging always has a neighbour.
+    weights /= np.where(sums > 0, sums, 1.0)
+    weights = weights.astype(np.float32)
+    weights.setflags(write=False)
+    return weights
+
+
+def resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Anti-aliased resize of a 2-D float32 image to ``(height, width)``."""
+    rows = _resampling_matrix(image.shape[0], height)
+    columns = _resampling_matrix(image.shape[1], width)
+    return rows @ image @ columns.T
+
+
+def to_mnist(image: np.ndarray) -> np.ndarray:
+    """MNIST-style ``(28, 28)`` float32 in [0, 1] from a 2-D greyscale array of
+    any size with bright ink on a dark background (float in [0, 1] or uint8).
+
+    A blank image gives all zeros; callers decide not to predict on it
+    (see ``has_ink``).
+    """
+    image = np.asarray(image)
+    if image.ndim != 2:
+        raise ValueError(f"expected a 2-D greyscale image, got shape {image.shape}")
+    if image.dtype == np.uint8:
+        image = image.astype(np.float32) / 255
+    else:
+        image = image.astype(np.float32, copy=False)
+        if image.size and not np.isfinite(np.max(image)):
+            image = np.nan_to_num(image, nan=0.0, posinf=1.0, neginf=0.0)
+    result = np.zeros((MNIST_SIZE, MNIST_SIZE), np.float32)
+    box = ink_bounding_box(image)
+    if box is None:
+        return result
+    top, bottom, left, right = box
+    crop = np.clip(image[top:bottom, left:right], 0.0, None)
+    height, width = crop.shape
+    scale = DIGIT_BOX / max(height, width)
+    target_height = min(DIGIT_BOX, max(1, round(height * scale)))
+    target_width = min(DIGIT_BOX, max(1, round(width * scale)))
+    digit = resize(crop, target_height, target_width)
+    np.clip(digit, 0.0, None, out=digit)
+    peak = float(digit.max())
+    if peak <= 0:
+        return result
+    # Full-strength ink, as MNIST's strokes: thin pen lines would otherwise
+    # come out as faint grey after shrinking.
+    digit /= peak
+    np.minimum(digit, 1.0, out=digit)
+
+    mass = float(digit.sum())
+    centre_row = float((digit.sum(axis=1) * np.arange(target_height)).sum()) / mass
+    centre_column = float((digit.sum(axis=0) * np.arange(target_width)).sum()) / mass
+    # Integer placement so the centre of mass lands on (14, 14), kept inside the frame.
+    top = int(np.clip(round(MNIST_CENTRE - centre_row), 0, MNIST_SIZE - target_height))
+    left = int(np.clip(round(MNIST_CENTRE - centre_column), 0, MNIST_SIZE - target_width))
+    result[top:top + target_height, left:left + target_width] = digit
+    return result
+
+
+# -- image files ------------------------------------------------------------------
+def load_image(path: str | os.PathLike) -> np.ndarray:
+    """Read a PNG/JPEG/BMP/... file as a 2-D float32 greyscale array in [0, 1]
+    (as it looks: paper is usually bright). Transparent areas count as white
+    paper; camera rotation (EXIF) is applied. Raises ``ImageError``.
+    """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    path = Path(path)
+    try:
+        with Image.open(path) as opened:
+            opened.load()
+            picture = ImageOps.exif_transpose(opened)
+    except FileNotFoundError:
+        raise ImageError(f"{path}: no such file") from None
+    except UnidentifiedImageError:
+        raise ImageError(f"{path}: not an image file digitpad can read (PNG, JPEG, BMP, GIF, TIFF)") from None
+    except (OSError, ValueError, SyntaxError) as error:
+        raise ImageError(f"{path}: the image is damaged or truncated ({error})") from error
+    except Image.DecompressionBombError as error:
+        raise ImageError(f"{path}: the image is too large ({error})") from error
+    if picture.width == 0 or picture.height == 0:
+        raise ImageError(f"{path}: the image is empty")
+    if picture.mode in ("RGBA", "LA", "PA") or (picture.mode == "P" and "transparency" in picture.info):
+        background = Image.new("RGBA", picture.size, (255, 255, 255, 255))
+        picture = Image.alpha_composite(background, picture.convert("RGBA"))
+    grey = np.asarray(picture.convert("F"), dtype=np.float32) / 255
+    return grey
+
+
+def _box_blur(image: np.ndarray, radius: int) -> np.ndarray:
+    """Mean over a ``(2r+1)^2`` window (edges replicated), via cumulative sums."""
+    padded = np.pad(image, radius + 1, mode="edge").astype(np.float64)
+    summed = padded.cumsum(axis=0).cumsum(axis=1)
+    size = 2 * radius + 1
+    window = (summed[size:, size:] - summed[:-size, size:] - summed[size:, :-size] + summed[:-size, :-size])
+    return (window / (size * size))[:image.shape[0], :image.shape[1]].astype(np.float32)
+
+
+def _otsu_threshold(values: np.ndarray) -> float:
+    """Otsu's threshold of values in [0, 1] (maximises between-class variance)."""
+    histogram, edges = np.histogram(values, bins=256, range=(0.0, 1.0))
+    weights = histogram.astype(np.float64)
+    centres = (edges[:-1] + edges[1:]) / 2
+    below = np.cumsum(weights)
+    above = below[-1] - below
+    sum_below = np.cumsum(weights * centres)
+    mean_below = sum_below / np.maximum(below, 1)
+    mean_above = (sum_below[-1] - sum_below) / np.maximum(above, 1)
+    between = below * above * (mean_below - mean_above) ** 2
+    return float(centres[int(np.argmax(between))])
+
+
+def extract_ink(grey: np.ndarray) -> np.ndarray:
+    """Bright-ink-on-black version of a picture of a digit.
+
+    ``grey`` is 2-D in [0, 1] as it looks. Paper is recognised by the
+    brightness of the border (dark ink on light paper is inverted), uneven
+    lighting is removed by subtracting a wide local background estimate, and
+    ink is separated from paper texture and noise with Otsu's threshold;
+    faint fringes are kept so strokes stay anti-aliased.
+    """
+    grey = np.asarray(grey, dtype=np.float32)
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    ink = 1.0 - grey if float(np.median(border)) > 0.5 else grey.copy()
+    # Lighting varies over distances much larger than a stroke's width.
+    radius = max(2, min(ink.shape) // 8)
+    background = _box_blur(ink, radius)
+    ink = np.clip(ink - background, 0.0, None)
+    peak = float(ink.max())
+    if peak <= 1e-3:
+        return np.zeros_like(ink)
+    ink /= peak
+    threshold = max(_otsu_threshold(ink), 0.15)
+    # Keep the soft edge just below the threshold, drop everything fainter.
+    ink[ink < threshold * 0.5] = 0.0
+    return ink
+
+
+def largest_ink_component(ink: np.ndarray) -> np.ndarray:
+    """``ink`` with everything but its largest connected piece (by total ink) removed."""
+    from scipy import ndimage  # only image files need it; not on the drawing path
+
+    labels, count = ndimage.label(ink > 0, structure=np.ones((3, 3)))
+    if count <= 1:
+        return ink
+    mass = ndimage.sum_labels(ink, labels, index=np.arange(1, count + 1))
+    return np.where(labels == int(np.argmax(mass)) + 1, ink, 0.0).astype(np.float32)
+
+
+def image_to_mnist(image: np.ndarray) -> np.ndarray:
+    """``(28, 28)`` MNIST-style input from a picture of one digit (a 2-D
+    greyscale array in [0, 1] as it looks, e.g. from ``load_image``).
+    """
+    return to_mnist(largest_ink_component(extract_ink(image)))

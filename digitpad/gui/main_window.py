@@ -1,0 +1,539 @@
+"""The main window: the drawing canvas on the left; on the right the
+recognised digit, the 28x28 image the network sees and its ten probability
+bars, updated live while the user draws. Menus open images and checkpoints,
+retrain the network, evaluate it on MNIST and browse its mistakes. The
+window owns the model in use; every failure is reported in a dialog that
+names the file and the problem, and leaves the model and the drawing as
+they were.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QMainWindow, QMenu,
+                               QMessageBox, QProgressDialog, QPushButton, QSizePolicy, QSlider,
+                               QVBoxLayout, QWidget)
+
+from digitpad.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from digitpad.data.mnist import locate_mnist
+from digitpad.data.preprocess import ImageError, extract_ink, largest_ink_component, load_image
+from digitpad.nn import MLP
+from digitpad.recognition import Recognition, recognise
+from digitpad.gui.app_paths import AppPaths
+from digitpad.gui.background import start_worker
+from digitpad.gui.canvas import DrawingCanvas
+from digitpad.gui.evaluation_worker import EvaluationWorker
+from digitpad.gui.input_preview import InputPreview
+from digitpad.gui.probability_bars import ProbabilityBars
+from digitpad.gui.settings import AppSettings
+
+# While the pen moves, predict at most this often (ms): live, yet never
+# competing with the pen for the event loop.
+LIVE_PREDICTION_INTERVAL_MS = 40
+# Ink smaller than this many pen widths (a click, a dot) gets no prediction.
+SPECK_PEN_WIDTHS = 1.6
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
+CHECKPOINT_FILTER = "digitpad checkpoints (*.npz);;All files (*)"
+
+
+def model_summary(metadata: dict) -> str:
+    """'784-1024-1024-10 ReLU, 99.31% on MNIST test' from checkpoint metadata."""
+    architecture = metadata.get("architecture", {})
+    sizes = [architecture.get("input_size", "?"), *architecture.get("hidden_sizes", []),
+             architecture.get("num_classes", "?")]
+    text = "-".join(str(size) for size in sizes) + f" {architecture.get('activation', '?')}"
+    accuracy = metadata.get("metrics", {}).get("test_accuracy")
+    if isinstance(accuracy, (int, float)):
+        text += f", {accuracy * 100:.2f}% on MNIST test"
+    return text
+
+
+class MainWindow(QMainWindow):
+    modelChanged = Signal()
+    recognised = Signal(object)     # Recognition or None
+
+    def __init__(self, settings: AppSettings, paths: AppPaths, model: MLP, model_path: Path,
+                 metadata: dict, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("digitpad")
+        self._settings = settings
+        self._paths = paths
+        self._model = model
+        self._model_path = Path(model_path)
+        self._metadata = metadata
+        self._recognition: Recognition | None = None
+        self._test_predictions = None
+        self._evaluation_thread = None
+        self._evaluation_worker = None
+        self._retrain_dialog = None
+        self._misclassified_dialog = None
+
+        self._live_timer = QTimer(self)
+        self._live_timer.setSingleShot(True)
+        self._live_timer.setInterval(LIVE_PREDICTION_INTERVAL_MS)
+        self._live_timer.timeout.connect(self.recogniseNow)
+
+        self._build_central()
+        self._build_actions()
+        self._build_menus()
+        self._model_label = QLabel()
+        self._model_label.setObjectName("modelStatus")
+        self.statusBar().addPermanentWidget(self._model_label)
+        self._show_model_status()
+        self.resize(980, 640)
+        geometry = settings.window_geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self.canvas.setFocus()
+
+    # -- layout ------------------------------------------------------------
+    def _build_central(self) -> None:
+        self.canvas = DrawingCanvas(pen_width=self._settings.pen_width())
+        self.canvas.drawingChanged.connect(self._drawing_changed)
+        self.canvas.strokeFinished.connect(self.recogniseNow)
+        self.canvas.fileDropped.connect(self.openImage)
+
+        self._pen_slider = QSlider(Qt.Orientation.Horizontal)
+        self._pen_slider.setObjectName("penWidth")
+        self._pen_slider.setRange(4, 48)
+        self._pen_slider.setValue(round(self.canvas.penWidth()))
+        self._pen_slider.setFixedWidth(160)
+        self._pen_slider.setToolTip("Pen width ([ and ] change it)")
+        self._pen_value = QLabel()
+        self._pen_value.setMinimumWidth(44)
+        self._pen_slider.valueChanged.connect(self._pen_width_changed)
+        self._pen_width_changed(self._pen_slider.value())
+        self._undo_button = QPushButton("Undo")
+        self._undo_button.setToolTip("Undo the last stroke (Ctrl+Z)")
+        self._undo_button.clicked.connect(self.canvas.undo)
+        self._undo_button.setEnabled(False)
+        self.canvas.undoAvailable.connect(self._undo_button.setEnabled)
+        clear_button = QPushButton("Clear")
+        clear_button.setObjectName("clearButton")
+        clear_button.setToolTip("Clear the canvas (Esc or Delete)")
+        clear_button.clicked.connect(self.canvas.clear)
+
+        tools = QHBoxLayout()
+        tools.addWidget(QLabel("Pen"))
+        tools.addWidget(self._pen_slider)
+        tools.addWidget(self._pen_value)
+        tools.addStretch(1)
+        tools.addWidget(self._undo_button)
+        tools.addWidget(clear_button)
+
+        canvas_frame = QFrame()
+        canvas_frame.setFrameShape(QFrame.Shape.StyledPanel)
+        frame_layout = QVBoxLayout(canvas_frame)
+        frame_layout.setContentsMargins(1, 1, 1, 1)
+        frame_layout.addWidget(self.canvas)
+        left = QVBoxLayout()
+        left.addWidget(canvas_frame, 1)
+        left.addLayout(tools)
+
+        self.resultLabel = QLabel()
+        self.resultLabel.setObjectName("resultLabel")
+        self.resultLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.resultLabel.setMinimumHeight(86)
+        self.resultLabel.setTextFormat(Qt.TextFormat.RichText)
+        self.inputPreview = InputPreview()
+        self.inputPreview.setFixedSize(168, 168)
+        self.probabilityBars = ProbabilityBars()
+
+        preview_caption = QLabel("What the network sees")
+        preview_caption.setObjectName("caption")
+        bars_caption = QLabel("Probabilities")
+        bars_caption.setObjectName("caption")
+        right = QVBoxLayout()
+        right.addWidget(self.resultLabel)
+        right.addWidget(preview_caption)
+        right.addWidget(self.inputPreview, 0, Qt.AlignmentFlag.AlignHCenter)
+        right.addSpacing(8)
+        right.addWidget(bars_caption)
+        right.addWidget(self.probabilityBars, 1)
+        side = QWidget()
+        side.setLayout(right)
+        side.setFixedWidth(280)
+        side.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(10, 10, 10, 6)
+        layout.setSpacing(12)
+        layout.addLayout(left, 1)
+        layout.addWidget(side)
+        self.setCentralWidget(central)
+        self.setStyleSheet("QLabel#caption { color: #5a6070; font-weight: 600; }")
+        self._show_recognition(None)
+
+    def _build_actions(self) -> None:
+        def action(text: str, slot, shortcuts=(), tip: str = "") -> QAction:
+            created = QAction(text, self)
+            if shortcuts:
+                created.setShortcuts([QKeySequence(item) for item in shortcuts])
+            if tip:
+                created.setStatusTip(tip)
+                created.setToolTip(tip)
+            created.triggered.connect(slot)
+            self.addAction(created)
+            return created
+
+        self.openImageAction = action("Open &image…", self.chooseImage, ["Ctrl+O"],
+                                      "Read a digit from a picture file")
+        self.openCheckpointAction = action("&Open checkpoint…", self.chooseCheckpoint, ["Ctrl+Shift+O"],
+                                           "Use a model saved as a digitpad checkpoint")
+        self.saveCheckpointAction = action("&Save checkpoint as…", self.saveCheckpointAs,
+                                           ["Ctrl+Shift+S"], "Save the model in use to a file")
+        self.quitAction = action("&Quit", self.close, ["Ctrl+Q"])
+        self.undoAction = action("&Undo stroke", self.canvas.undo, ["Ctrl+Z"])
+        self.clearAction = action("&Clear", self.canvas.clear, ["Esc", "Delete"])
+        self.thinnerAction = action("Thinner pen", lambda: self._pen_slider.setValue(
+            self._pen_slider.value() - 2), ["["])
+        self.thickerAction = action("Thicker pen", lambda: self._pen_slider.setValue(
+            self._pen_slider.value() + 2), ["]"])
+        self.retrainAction = action("&Retrain…", self.showRetrainDialog, ["Ctrl+R"],
+                                    "Train a new network on MNIST in the background")
+        self.evaluateAction = action("&Evaluate on MNIST test set", self.evaluateOnTestSet, ["Ctrl+E"],
+                                     "Score the model on the 10,000 MNIST test digits")
+        self.misclassifiedAction = action("&Misclassified examples…", self.showMisclassified,
+                                          ["Ctrl+M"], "Browse the test digits the model gets wrong")
+        self.modelInfoAction = action("Model &info…", self.showModelInfo, ["Ctrl+I"])
+        self.shortcutsAction = action("&Keyboard shortcuts", self.showShortcuts, ["F1"])
+        self.aboutAction = action("&About digitpad", self.showAbout)
+
+    def _build_menus(self) -> None:
+        menu_bar = self.menuBar()
+        file_menu = menu_bar.addMenu("&File")
+        file_menu.addAction(self.openImageAction)
+        file_menu.addSeparator()
+        file_menu.addAction(self.openCheckpointAction)
+        file_menu.addAction(self.saveCheckpointAction)
+        self.recentMenu = QMenu("Recent &checkpoints", self)
+        file_menu.addMenu(self.recentMenu)
+        self._rebuild_recent_menu()
+        file_menu.addSeparator()
+        file_menu.addAction(self.quitAction)
+        edit_menu = menu_bar.addMenu("&Edit")
+        for item in (self.undoAction, self.clearAction, None, self.thinnerAction, self.thickerAction):
+            edit_menu.addSeparator() if item is None else edit_menu.addAction(item)
+        model_menu = menu_bar.addMenu("&Model")
+        for item in (self.retrainAction, self.evaluateAction, self.misclassifiedAction, None,
+                     self.modelInfoAction):
+            model_menu.addSeparator() if item is None else model_menu.addAction(item)
+        help_menu = menu_bar.addMenu("&Help")
+        help_menu.addAction(self.shortcutsAction)
+        help_menu.addAction(self.aboutAction)
+
+    def _rebuild_recent_menu(self) -> None:
+        self.recentMenu.clear()
+        recent = self._settings.recent_checkpoints()
+        for path in recent:
+            item = self.recentMenu.addAction(Path(path).name)
+            item.setToolTip(path)
+            item.setStatusTip(path)
+            item.triggered.connect(lambda checked=False, chosen=path: self.openCheckpoint(chosen))
+        self.recentMenu.setEnabled(bool(recent))
+
+    # -- live recognition -------------------------------------------------------
+    @Slot()
+    def _drawing_changed(self) -> None:
+        if not self.canvas.isDrawing():
+            self.recogniseNow()
+        elif not self._live_timer.isActive():
+            self._live_timer.start()
+
+    @Slot()
+    def recogniseNow(self) -> None:
+        """Recognise the canvas now and update the preview and the bars."""
+        self._live_timer.stop()
+        self._show_recognition(recognise(self._model, self.canvas.image(), self._speck_size()))
+
+    def _speck_size(self) -> float:
+        """Ink no larger than a dab of the widest pen used is a speck, not a digit."""
+        widths = [stroke.width for stroke in self.canvas.strokes()]
+        return SPECK_PEN_WIDTHS * max(widths, default=0.0) * self.canvas.deviceScale()
+
+    def _show_recognition(self, recognition: Recognition | None) -> None:
+        self._recognition = recognition
+        if recognition is None:
+            self.inputPreview.setImage(None)
+            self.probabilityBars.setProbabilities(None)
+            self.resultLabel.setText("<div style='font-size:15pt; color:palette(mid)'>"
+                                     "Draw a digit</div>")
+        else:
+            self.inputPreview.setImage(recognition.mnist_image)
+            self.probabilityBars.setProbabilities(recognition.probabilities)
+            confidence = recognition.confidence * 100
+            if recognition.unsure:
+                self.resultLabel.setText(
+                    f"<div style='font-size:30pt; font-weight:600; color:#d98a28'>"
+                    f"{recognition.digit}?</div><div>Not sure — maybe {recognition.digit} "
+                    f"or {recognition.runner_up()} ({confidence:.0f}%)</div>")
+            else:
+                self.resultLabel.setText(
+                    f"<div style='font-size:30pt; font-weight:600'>{recognition.digit}</div>"
+                    f"<div>{confidence:.1f}% sure</div>")
+        self.recognised.emit(recognition)
+
+    def recognition(self) -> Recognition | None:
+        return self._recognition
+
+    @Slot(int)
+    def _pen_width_changed(self, value: int) -> None:
+        self.canvas.setPenWidth(value)
+        self._pen_value.setText(f"{value} px")
+        self._settings.set_pen_width(value)
+
+    # -- model in use ------------------------------------------------------------
+    def model(self) -> MLP:
+        return self._model
+
+    def modelPath(self) -> Path:
+        return self._model_path
+
+    def modelMetadata(self) -> dict:
+        return self._metadata
+
+    def setModel(self, model: MLP, path: Path, metadata: dict) -> None:
+        self._model, self._model_path, self._metadata = model, Path(path), metadata
+        self._test_predictions = None
+        self._settings.set_last_checkpoint(str(path))
+        self._settings.add_recent_checkpoint(str(path))
+        self._rebuild_recent_menu()
+        self._show_model_status()
+        self.recogniseNow()
+        self.modelChanged.emit()
+
+    def _show_model_status(self) -> None:
+        self._model_label.setText(f"Model: {self._model_path.name} — {model_summary(self._metadata)}")
+        self._model_label.setToolTip(str(self._model_path))
+
+    def showError(self, title: str, message: str) -> None:
+        QMessageBox.warning(self, title, message)
+
+    @Slot()
+    def chooseCheckpoint(self) -> None:
+        start = str(self._model_path.parent)
+        path, _ = QFileDialog.getOpenFileName(self, "Open checkpoint", start, CHECKPOINT_FILTER)
+        if path:
+            self.openCheckpoint(path)
+
+    def openCheckpoint(self, path: str | Path) -> bool:
+        """Switch to the model in ``path``; on any problem explain it and keep the current one."""
+        try:
+            model, metadata = load_checkpoint(path)
+        except CheckpointError as error:
+            self.showError("Cannot open checkpoint",
+                           f"{error}\n\nThe model in use ({self._model_path.name}) is unchanged.")
+            return False
+        self.setModel(model, Path(path), metadata)
+        self.statusBar().showMessage(f"Now using {Path(path).name}", 5000)
+        return True
+
+    @Slot()
+    def saveCheckpointAs(self) -> None:
+        suggestion = str(Path.home() / self._model_path.name)
+        path, _ = QFileDialog.getSaveFileName(self, "Save checkpoint as", suggestion, CHECKPOINT_FILTER)
+        if not path:
+            return
+        if not path.endswith(".npz"):
+            path += ".npz"
+        keep = {key: value for key, value in self._metadata.items() if key not in ("optimizer", "trainer")}
+        try:
+            save_checkpoint(self._model, path, keep)
+        except CheckpointError as error:
+            self.showError("Cannot save checkpoint", str(error))
+            return
+        self._settings.add_recent_checkpoint(path)
+        self._rebuild_recent_menu()
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+
+    # -- image files -------------------------------------------------------------
+    @Slot()
+    def chooseImage(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open image", str(Path.home()), IMAGE_FILTER)
+        if path:
+            self.openImage(path)
+
+    @Slot(str)
+    def openImage(self, path: str) -> bool:
+        """Read a digit from a picture; on failure explain and keep the drawing."""
+        try:
+            grey = load_image(path)
+            ink = self._ink_from_picture(grey, path)
+        except ImageError as error:
+            self.showError("Cannot read image", f"{error}\n\nYour drawing is unchanged.")
+            return False
+        self.canvas.setImage(ink)
+        self.statusBar().showMessage(f"Read {Path(path).name}", 5000)
+        return True
+
+    @staticmethod
+    def _ink_from_picture(grey: np.ndarray, path: str) -> np.ndarray:
+        ink = largest_ink_component(extract_ink(grey))
+        if not ink.any():
+            raise ImageError(f"{path}: no digit found in the picture (it looks blank)")
+        return ink
+
+    # -- MNIST test set -----------------------------------------------------------
+    def _mnist_location(self) -> tuple[Path | None, bool] | None:
+        """Where to load MNIST from, asking to download it when it is missing.
+
+        Returns ``(data_dir, download_allowed)``, or None if the user declined.
+        """
+        configured = self._settings.mnist_dir() or None
+        data_dir = Path(configured) if configured else None
+        if locate_mnist("test", data_dir, cache_dir=self._paths.mnist_cache_dir) is not None:
+            return data_dir, False
+        box = QMessageBox(QMessageBox.Icon.Question, "MNIST needed",
+                          "The MNIST test digits were not found on this computer.\n\n"
+                          "digitpad can download them (about 1.7 MB) from the public mirrors, "
+                          "or you can choose a folder that holds the MNIST files.", parent=self)
+        download = box.addButton("Download", QMessageBox.ButtonRole.AcceptRole)
+        choose = box.addButton("Choose folder…", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is download:
+            return data_dir, True
+        if box.clickedButton() is choose:
+            folder = QFileDialog.getExistingDirectory(self, "Folder with the MNIST files")
+            if folder:
+                self._settings.set_mnist_dir(folder)
+                return Path(folder), False
+        return None
+
+    def _with_test_predictions(self, then) -> None:
+        """Call ``then(DigitPredictions)`` once the model's test-set predictions are ready."""
+        if self._test_predictions is not None:
+            then(self._test_predictions)
+            return
+        if self._evaluation_thread is not None:
+            return
+        location = self._mnist_location()
+        if location is None:
+            return
+        data_dir, download = location
+        worker = EvaluationWorker(self._model, data_dir, download, self._paths.mnist_cache_dir)
+        progress = QProgressDialog("Scoring the model on the 10,000 MNIST test digits…", "Cancel",
+                                   0, 0, self)
+        progress.setWindowTitle("digitpad")
+        progress.setMinimumDuration(300)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.canceled.connect(worker.cancel)
+        model = self._model
+
+        def downloading(name: str, done: int, total: int) -> None:
+            progress.setLabelText(f"Downloading {name}…")
+            if total > 0:
+                progress.setMaximum(total)
+                progress.setValue(min(done, total))
+
+        def succeeded(predictions) -> None:
+            if model is self._model:
+                self._test_predictions = predictions
+                then(predictions)
+
+        def failed(message: str) -> None:
+            self.showError("Cannot evaluate", message)
+
+        def finished() -> None:
+            progress.reset()
+            progress.deleteLater()
+            self._evaluation_thread = self._evaluation_worker = None
+
+        worker.downloadProgress.connect(downloading)
+        worker.succeeded.connect(succeeded)
+        worker.failed.connect(failed)
+        worker.done.connect(finished)
+        self._evaluation_worker = worker
+        self._evaluation_thread = start_worker(worker, self)
+
+    @Slot()
+    def evaluateOnTestSet(self) -> None:
+        self._with_test_predictions(self._show_evaluation)
+
+    def _show_evaluation(self, predictions) -> None:
+        wrong = int((predictions.predictions != predictions.labels).sum())
+        box = QMessageBox(QMessageBox.Icon.Information, "Evaluation",
+                          f"<b>{predictions.accuracy * 100:.2f}%</b> of the {len(predictions.labels):,} "
+                          f"MNIST test digits recognised correctly ({wrong} mistakes).", parent=self)
+        show = box.addButton("Show mistakes…", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        if box.clickedButton() is show:
+            self._open_misclassified(predictions)
+
+    @Slot()
+    def showMisclassified(self) -> None:
+        self._with_test_predictions(self._open_misclassified)
+
+    def _open_misclassified(self, predictions) -> None:
+        from digitpad.gui.misclassified_dialog import MisclassifiedDialog
+
+        if self._misclassified_dialog is not None:
+            self._misclassified_dialog.close()
+        dialog = MisclassifiedDialog(predictions, self._model_path.name, self)
+        dialog.loadDigit.connect(self._load_mnist_digit)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda: setattr(self, "_misclassified_dialog", None))
+        self._misclassified_dialog = dialog
+        dialog.show()
+
+    @Slot(object)
+    def _load_mnist_digit(self, image: np.ndarray) -> None:
+        self.canvas.setImage(np.asarray(image, dtype=np.float32))
+        self.raise_()
+        self.activateWindow()
+
+    # -- other windows -----------------------------------------------------------
+    @Slot()
+    def showRetrainDialog(self) -> None:
+        from digitpad.gui.retrain_dialog import RetrainDialog
+
+        if self._retrain_dialog is None:
+            self._retrain_dialog = RetrainDialog(self._settings, self._paths, self)
+            self._retrain_dialog.useModel.connect(self.openCheckpoint)
+        self._retrain_dialog.show()
+        self._retrain_dialog.raise_()
+        self._retrain_dialog.activateWindow()
+
+    def retrainDialog(self):
+        return self._retrain_dialog
+
+    @Slot()
+    def showModelInfo(self) -> None:
+        from digitpad.gui.model_info_dialog import ModelInfoDialog
+
+        ModelInfoDialog(self._model, self._model_path, self._metadata, self).exec()
+
+    @Slot()
+    def showShortcuts(self) -> None:
+        from digitpad.gui.shortcuts_dialog import ShortcutsDialog
+
+        ShortcutsDialog(self.actions(), self).exec()
+
+    @Slot()
+    def showAbout(self) -> None:
+        from digitpad import __version__
+
+        QMessageBox.about(self, "About digitpad",
+                          f"<h3>digitpad {__version__}</h3>"
+                          "<p>Draw a digit and watch a neural network decide.</p>"
+                          "<p>The network is a multilayer perceptron written from scratch in NumPy "
+                          "and trained on the MNIST handwritten digits.</p>")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._retrain_dialog is not None and not self._retrain_dialog.close():
+            event.ignore()
+            return
+        if self._evaluation_thread is not None:
+            self._evaluation_worker.cancel()
+            self._evaluation_thread.quit()
+            self._evaluation_thread.wait()
+        self._settings.save_window(self.saveGeometry(), self.saveState())
+        self._settings.sync()
+        super().closeEvent(event)

@@ -1,0 +1,79 @@
+"""Model → Model info: what the model in use is — its file, architecture and
+size, the preprocessing it expects, how it was trained and how well it
+scored — read from the checkpoint's metadata.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+
+from digitpad.nn import MLP
+
+_TRAINING_LABELS = {
+    "hidden_sizes": "Hidden layers", "activation": "Activation", "dropout": "Dropout",
+    "optimizer": "Optimiser", "learning_rate": "Learning rate", "schedule": "Schedule",
+    "warmup_epochs": "Warm-up epochs", "batch_size": "Batch size", "epochs": "Epochs",
+    "weight_decay": "Weight decay", "label_smoothing": "Label smoothing",
+    "augment": "Augmentation", "augment_strength": "Augmentation strength",
+    "augment_thickness": "Stroke-width variation", "validation_size": "Validation digits",
+    "seed": "Seed", "preset": "Preset",
+}
+
+
+def _rows(pairs) -> str:
+    return "".join(f"<tr><td style='padding-right:18px; color:#666'>{html.escape(str(key))}</td>"
+                   f"<td>{html.escape(str(value))}</td></tr>" for key, value in pairs)
+
+
+def _percent(value) -> str:
+    return f"{value * 100:.2f}%" if isinstance(value, (int, float)) else "—"
+
+
+def model_info_html(model: MLP, path: Path, metadata: dict) -> str:
+    sizes = "-".join(str(size) for size in (model.input_size, *model.hidden_sizes, model.num_classes))
+    metrics = metadata.get("metrics", {})
+    training = metadata.get("training", {})
+    parts = [f"<h3>{html.escape(path.name)}</h3>",
+             f"<p style='color:#666'>{html.escape(str(path))}</p>",
+             "<h4>Network</h4><table>", _rows([
+                 ("Layers", sizes), ("Activation", model.activation),
+                 ("Dropout (training only)", model.dropout),
+                 ("Parameters", f"{model.num_parameters():,}")]), "</table>",
+             "<h4>Scores</h4><table>", _rows([
+                 ("MNIST test accuracy", _percent(metrics.get("test_accuracy"))),
+                 ("Validation accuracy", _percent(metrics.get("val_accuracy"))),
+                 ("Best epoch", metrics.get("epoch", "—")),
+                 ("Training time", f"{metrics['train_seconds']:.0f} s" if "train_seconds" in metrics else "—")]),
+             "</table>"]
+    if training:
+        parts += ["<h4>Training</h4><table>",
+                  _rows((_TRAINING_LABELS.get(key, key), value) for key, value in training.items()
+                        if key in _TRAINING_LABELS), "</table>"]
+    preprocessing = metadata.get("preprocessing", {})
+    if preprocessing:
+        parts += ["<h4>Input it expects</h4><table>", _rows(preprocessing.items()), "</table>"]
+    checksums = metadata.get("dataset", {}).get("checksums", {})
+    parts += ["<h4>Provenance</h4><table>", _rows([
+        ("Created", metadata.get("created", "—")),
+        ("digitpad version", metadata.get("digitpad_version", "—")),
+        *((f"MD5 {name}", digest) for name, digest in checksums.items())]), "</table>"]
+    return "".join(parts)
+
+
+class ModelInfoDialog(QDialog):
+    def __init__(self, model: MLP, path: Path, metadata: dict, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("modelInfoDialog")
+        self.setWindowTitle("Model info")
+        self.resize(560, 620)
+        browser = QTextBrowser()
+        browser.setObjectName("modelInfo")
+        browser.setHtml(model_info_html(model, Path(path), metadata))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(browser)
+        layout.addWidget(buttons)

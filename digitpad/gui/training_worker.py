@@ -1,0 +1,124 @@
+"""Background job for Model → Retrain: a complete ``run_training`` on a
+worker thread. It reports what it is doing, download and batch progress and
+each finished epoch by signal, never touches widgets, and stops within one
+batch when cancelled. A cancelled run's folder is removed; a finished run's
+folder (under the per-user data folder) keeps the new model.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from digitpad.checkpoint import CheckpointError
+from digitpad.data import MnistError
+from digitpad.train import Callback, RunError, TrainConfig, TrainingDiverged, run_training
+
+# Batch progress is reported at most this often (seconds): enough for a live
+# bar and curve without flooding the GUI thread with signals.
+PROGRESS_INTERVAL = 0.1
+
+
+class _Cancelled(Exception):
+    pass
+
+
+class _ProgressBridge(Callback):
+    """Forwards training progress to the worker's signals and applies Cancel."""
+
+    # Weight of the newest batch in the smoothed curves: a running mean that,
+    # unlike the per-epoch average, does not jump back at each epoch start.
+    SMOOTHING = 0.05
+
+    def __init__(self, worker: "TrainingWorker") -> None:
+        self.worker = worker
+        self._last_report = 0.0
+        self._smoothed: dict[str, float] = {}
+
+    def on_train_begin(self, trainer) -> None:
+        self.worker.status.emit("Training…")
+
+    def on_batch_end(self, trainer, batch, logs) -> None:
+        if self.worker.isCancelRequested():
+            trainer.stop_training = True
+            return
+        for name in ("loss", "accuracy"):
+            value = logs[f"batch_{name}"]
+            previous = self._smoothed.get(name, value)
+            self._smoothed[name] = previous + self.SMOOTHING * (value - previous)
+        now = time.monotonic()
+        if now - self._last_report < PROGRESS_INTERVAL and batch != trainer.batches_per_epoch - 1:
+            return
+        self._last_report = now
+        done = trainer.epoch * trainer.batches_per_epoch + batch + 1
+        self.worker.batchProgress.emit({
+            "epoch": trainer.epoch + 1, "epochs": trainer.epochs, "batch": batch + 1,
+            "batches": trainer.batches_per_epoch,
+            "fraction": done / (trainer.epochs * trainer.batches_per_epoch),
+            "loss": logs["loss"], "accuracy": logs["accuracy"],
+            "smoothed_loss": self._smoothed["loss"], "smoothed_accuracy": self._smoothed["accuracy"],
+            "learning_rate": logs["learning_rate"],
+        })
+
+    def on_epoch_end(self, trainer, epoch, logs) -> None:
+        self.worker.epochEnded.emit(dict(logs))
+
+
+class TrainingWorker(QObject):
+    status = Signal(str)
+    downloadProgress = Signal(str, int, int)   # file name, bytes done, bytes total (-1 unknown)
+    batchProgress = Signal(dict)
+    epochEnded = Signal(dict)
+    succeeded = Signal(object)                 # RunResult
+    failed = Signal(str)
+    cancelled = Signal()
+    done = Signal()
+
+    def __init__(self, config: TrainConfig, run_dir: Path, data_dir: Path | None, download: bool,
+                 cache_dir: Path | None = None, data=None) -> None:
+        super().__init__()
+        self._config = config
+        self._run_dir = Path(run_dir)
+        self._data_dir = data_dir
+        self._download = download
+        self._cache_dir = cache_dir
+        self._data = data
+        self._cancel_requested = False
+
+    def cancel(self) -> None:
+        """Thread-safe: training stops after the current batch, a download within one chunk."""
+        self._cancel_requested = True
+
+    def isCancelRequested(self) -> bool:
+        return self._cancel_requested
+
+    def _download_progress(self, name: str, done: int, total: int | None) -> None:
+        if self._cancel_requested:
+            raise _Cancelled
+        self.downloadProgress.emit(name, done, -1 if total is None else total)
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            self.status.emit("Loading MNIST…")
+            result = run_training(self._config, self._run_dir, data=self._data, data_dir=self._data_dir,
+                                  download=self._download, cache_dir=self._cache_dir,
+                                  download_progress=self._download_progress,
+                                  callbacks=[_ProgressBridge(self)])
+            if result.status == "stopped":
+                raise _Cancelled
+            self.succeeded.emit(result)
+        except _Cancelled:
+            shutil.rmtree(self._run_dir, ignore_errors=True)
+            self.cancelled.emit()
+        except (MnistError, CheckpointError, RunError, TrainingDiverged) as error:
+            self.failed.emit(str(error))
+        except OSError as error:
+            self.failed.emit(f"{error.filename or self._run_dir}: {error.strerror or error}")
+        except Exception as error:  # a worker must always report back
+            self.failed.emit(f"Training failed unexpectedly: {error!r}")
+        finally:
+            self.done.emit()

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Render digitpad's screens to PNG files, offscreen: the main window with a
+drawn digit, the retrain dialog in the middle of a (small) training run, and
+the misclassified-digits browser. Used to check the look and for the README.
+
+    python scripts/screenshots.py [--output-dir assets/screenshots] [--data-dir DIR]
+                                  [--checkpoint PATH] [--scale 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+
+# Pen trajectories for a handwritten-looking "4", in a 0..1 box (x right, y down).
+FOUR = [[(0.62, 0.0), (0.05, 0.66), (0.95, 0.64)], [(0.66, 0.1), (0.63, 1.0)]]
+
+
+def draw_on_canvas(canvas, strokes, box_height=0.62):
+    """Place normalised strokes in the middle of the canvas as real strokes."""
+    from digitpad.data.strokes import Stroke
+
+    side = canvas.height() * box_height
+    left = (canvas.width() - side * 0.75) / 2
+    top = (canvas.height() - side) / 2
+    placed = []
+    for polyline in strokes:
+        points = np.array(polyline, np.float32)
+        fine = []
+        for start, end in zip(points[:-1], points[1:]):
+            for t in np.linspace(0, 1, 24, endpoint=False):
+                fine.append(start + (end - start) * t)
+        fine.append(points[-1])
+        fine = np.array(fine)
+        xy = np.stack([left + fine[:, 0] * side * 0.75, top + fine[:, 1] * side, np.ones(len(fine))], 1)
+        placed.append(Stroke(canvas.penWidth(), xy.astype(np.float32)))
+    canvas.setStrokes(placed)
+
+
+def wait_until(app, condition, timeout=120.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screen did not reach the expected state")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output-dir", type=Path, default=Path("assets/screenshots"))
+    parser.add_argument("--data-dir", type=Path, help="MNIST folder (else the usual search)")
+    parser.add_argument("--checkpoint", type=Path, help="model to show (default: the bundled one)")
+    parser.add_argument("--scale", default="1", help="device pixel ratio (QT_SCALE_FACTOR), e.g. 2")
+    args = parser.parse_args()
+    os.environ["QT_SCALE_FACTOR"] = args.scale
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from digitpad.checkpoint import bundled_checkpoint_path, load_checkpoint
+    from digitpad.data import load_mnist
+    from digitpad.gui.app_paths import AppPaths
+    from digitpad.gui.main_window import MainWindow
+    from digitpad.gui.retrain_dialog import RetrainDialog
+    from digitpad.gui.settings import AppSettings
+    from digitpad.train import config_from_preset, load_training_data
+    from digitpad.train.report import DigitPredictions
+
+    app = QApplication(sys.argv[:1])
+    work = Path(tempfile.mkdtemp(prefix="digitpad-screens-"))
+    settings = AppSettings(QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat))
+    paths = AppPaths(work / "data", work / "cache")
+    checkpoint = args.checkpoint or bundled_checkpoint_path()
+    model, metadata = load_checkpoint(checkpoint)
+    args.output_dir.mkdir(parents=True, exist_ok=True)
+
+    window = MainWindow(settings, paths, model, checkpoint, metadata)
+    window.resize(1000, 640)
+    window.show()
+    app.processEvents()
+    draw_on_canvas(window.canvas, FOUR)
+    app.processEvents()
+    window.grab().save(str(args.output_dir / "main-window.png"))
+    print("main window:", window.recognition() and window.recognition().digit)
+
+    config = config_from_preset("tiny", epochs=8, train_subset=12000, validation_size=2000,
+                                hidden_sizes=(128,), augment=True)
+    data = load_training_data(config, args.data_dir)
+    dialog = RetrainDialog(settings, paths, window, data=data)
+    dialog.presetCombo.setCurrentText("tiny")
+    dialog.epochs.setValue(config.epochs)
+    dialog.trainSubset.setValue(config.train_subset)
+    dialog.validationSize.setValue(config.validation_size)
+    dialog.hiddenSizes.setText("128")
+    dialog.augment.setChecked(True)
+    dialog.show()
+    dialog.startTraining()
+    wait_until(app, lambda: dialog.progressBar.value() >= 600)
+    app.processEvents()
+    dialog.grab().save(str(args.output_dir / "retrain-dialog.png"))
+    dialog.stopAndWait()
+    app.processEvents()
+
+    images, labels = load_mnist("test", args.data_dir, download=False)
+    probabilities = model.predict_proba(images.reshape(len(images), -1) / np.float32(255))
+    window._test_predictions = DigitPredictions(images, labels.astype(int), probabilities)
+    window.showMisclassified()
+    browser = window._misclassified_dialog
+    app.processEvents()
+    browser.setFilter(None, None)
+    app.processEvents()
+    browser.grab().save(str(args.output_dir / "misclassified.png"))
+    print("wrote", ", ".join(sorted(path.name for path in args.output_dir.glob("*.png"))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""The main window with the bundled model: digits written on the real canvas
+with mouse events are recognised, live while drawing; undo and clear; opening
+checkpoints and image files, good and bad; evaluation on MNIST in the
+background; settings that persist."""
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+from PySide6.QtWidgets import QMessageBox, QTableWidget
+
+from digitpad.checkpoint import save_checkpoint
+from digitpad.gui.main_window import MainWindow
+from digitpad.nn import MLP
+from tests.gui.conftest import draw_digit, draw_polyline
+
+
+@pytest.fixture
+def warnings(monkeypatch):
+    """Capture error dialogs instead of showing them."""
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda parent, title, text, *args: shown.append((title, text)))
+    return shown
+
+
+@pytest.mark.parametrize("digit", range(10))
+def test_a_digit_written_with_the_mouse_is_recognised(window, digit):
+    draw_digit(window.canvas, digit)
+    probabilities = window.probabilityBars.probabilities()
+    assert probabilities is not None
+    assert int(probabilities.argmax()) == digit
+    assert probabilities[digit] > 0.6
+    assert window.recognition().digit == digit
+    assert window.inputPreview.image().shape == (28, 28)
+    assert str(digit) in window.resultLabel.text()
+
+
+def test_prediction_updates_live_while_the_pen_is_still_down(window, qtbot):
+    canvas = window.canvas
+    height = canvas.height() * 0.6
+    x = canvas.width() / 2
+    points = [(x, canvas.height() * 0.2 + height * t) for t in np.linspace(0, 1, 30)]
+    draw_polyline(canvas, points, release=False)
+    assert canvas.isDrawing()
+    qtbot.waitUntil(lambda: window.probabilityBars.probabilities() is not None, timeout=2000)
+    assert int(window.probabilityBars.probabilities().argmax()) == 1
+    draw_polyline(canvas, [points[-1], points[-1]])
+
+
+def test_empty_canvas_and_a_speck_give_no_prediction(window):
+    assert window.probabilityBars.probabilities() is None
+    assert window.inputPreview.image() is None
+    draw_polyline(window.canvas, [(300, 300), (300.5, 300)])
+    assert window.probabilityBars.probabilities() is None
+    assert "Draw a digit" in window.resultLabel.text()
+
+
+def test_undo_and_clear_update_the_prediction(window):
+    draw_digit(window.canvas, 4)
+    assert window.recognition().digit == 4
+    with_both_strokes = window.probabilityBars.probabilities()
+    window.undoAction.trigger()
+    assert len(window.canvas.strokes()) == 1
+    assert not np.array_equal(window.probabilityBars.probabilities(), with_both_strokes)
+    window.clearAction.trigger()
+    assert window.canvas.isEmpty()
+    assert window.probabilityBars.probabilities() is None
+    assert window.inputPreview.image() is None
+
+
+def test_a_valid_checkpoint_replaces_the_model(window, tmp_path, settings):
+    other = MLP(784, (16,), 10, rng=np.random.default_rng(0))
+    path = save_checkpoint(other, tmp_path / "other.npz", {"metrics": {"test_accuracy": 0.5}})
+    draw_digit(window.canvas, 4)
+    assert window.openCheckpoint(str(path))
+    assert window.model() is not None and window.model().hidden_sizes == (16,)
+    assert window.modelPath() == path
+    assert "other.npz" in window.statusBar().findChild(type(window._model_label), "modelStatus").text()
+    assert settings.recent_checkpoints()[0] == str(path)
+    assert settings.last_checkpoint() == str(path)
+    assert window.recentMenu.actions()[0].text() == "other.npz"
+    assert len(window.canvas.strokes()) == 2  # the drawing survives the switch
+
+
+def test_an_invalid_checkpoint_shows_an_error_and_changes_nothing(window, tmp_path, warnings):
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes(b"PK\x03\x04 this is not really a zip archive")
+    draw_digit(window.canvas, 3)
+    model_before, path_before = window.model(), window.modelPath()
+    strokes_before = window.canvas.strokes()
+    assert not window.openCheckpoint(str(broken))
+    assert len(warnings) == 1
+    title, text = warnings[0]
+    assert str(broken) in text and "unchanged" in text
+    assert window.model() is model_before and window.modelPath() == path_before
+    assert len(window.canvas.strokes()) == len(strokes_before)
+    assert window.recognition().digit == 3
+
+
+def write_digit_photo(path, digit_strokes_xy, size=(360, 420)):
+    """Dark ink on light paper, like a scan."""
+    picture = Image.new("L", size, 235)
+    pen = ImageDraw.Draw(picture)
+    for line in digit_strokes_xy:
+        pen.line([tuple(point) for point in line], fill=30, width=18, joint="curve")
+    picture.save(path)
+
+
+def test_opening_an_image_file_recognises_its_digit(window, tmp_path):
+    from digitpad.data.digit_templates import template_paths
+
+    strokes = [path * 300 + (60, 60) for path in template_paths(2)]
+    image_path = tmp_path / "two.png"
+    write_digit_photo(image_path, strokes)
+    assert window.openImage(str(image_path))
+    assert window.recognition().digit == 2
+
+
+def test_an_unreadable_image_shows_an_error_and_keeps_the_drawing(window, tmp_path, warnings):
+    bad = tmp_path / "photo.jpg"
+    bad.write_bytes(b"\xff\xd8\xff\xe0 truncated jpeg")
+    draw_digit(window.canvas, 5)
+    assert not window.openImage(str(bad))
+    assert len(warnings) == 1 and str(bad) in warnings[0][1]
+    assert window.recognition().digit == 5
+    blank = tmp_path / "blank.png"
+    Image.new("L", (100, 100), 240).save(blank)
+    assert not window.openImage(str(blank))
+    assert "no digit" in warnings[1][1]
+    assert window.recognition().digit == 5
+
+
+def test_pen_width_is_saved_and_restored(window, settings, paths, bundled, qtbot):
+    window._pen_slider.setValue(30)
+    assert window.canvas.penWidth() == 30
+    assert settings.pen_width() == 30
+    model, path, metadata = bundled
+    again = MainWindow(settings, paths, model, path, metadata)
+    qtbot.addWidget(again)
+    assert again.canvas.penWidth() == 30
+
+
+def test_evaluation_runs_in_the_background_and_reports_accuracy(window, settings, mnist_dir, qtbot):
+    settings.set_mnist_dir(str(mnist_dir))
+    results = []
+    window._with_test_predictions(results.append)
+    assert window._evaluation_thread is not None      # the work is on another thread
+    qtbot.waitUntil(lambda: bool(results), timeout=30000)
+    predictions = results[0]
+    assert predictions.accuracy >= 0.99
+    assert predictions.confusion_matrix().sum() == 10000
+    qtbot.waitUntil(lambda: window._evaluation_thread is None, timeout=5000)
+    cached = []
+    window._with_test_predictions(cached.append)
+    assert cached[0] is predictions
+
+
+def test_model_info_and_shortcuts_dialogs(window, qtbot):
+    from digitpad.gui.model_info_dialog import model_info_html
+    from digitpad.gui.shortcuts_dialog import ShortcutsDialog
+
+    text = model_info_html(window.model(), window.modelPath(), window.modelMetadata())
+    assert "MNIST test accuracy" in text and "784-" in text and "Parameters" in text
+    dialog = ShortcutsDialog(window.actions(), window)
+    qtbot.addWidget(dialog)
+    table = dialog.findChild(QTableWidget, "shortcutsTable")
+    keys = [table.item(row, 1).text() for row in range(table.rowCount())]
+    assert "Ctrl+Z" in keys and "Ctrl+R" in keys

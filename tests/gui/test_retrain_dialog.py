@@ -1,0 +1,105 @@
+"""Retraining from the app: a tiny run on an MNIST subset completes on a
+worker thread while the window stays responsive, fills the live curves and
+offers the new model; a cancelled run stops within a batch and leaves the
+model in use untouched."""
+
+import numpy as np
+import pytest
+
+from digitpad.gui.retrain_dialog import RetrainDialog
+from digitpad.train import config_from_preset, load_training_data
+
+
+@pytest.fixture(scope="module")
+def tiny_data(mnist_dir):
+    config = config_from_preset("tiny", train_subset=2500, validation_size=500)
+    return load_training_data(config, mnist_dir, download=False, environ={})
+
+
+@pytest.fixture
+def dialog(qtbot, window, settings, paths, tiny_data):
+    retrain = RetrainDialog(settings, paths, window, data=tiny_data)
+    retrain.useModel.connect(window.openCheckpoint)    # as MainWindow.showRetrainDialog does
+    qtbot.addWidget(retrain)
+    retrain.presetCombo.setCurrentText("tiny")
+    retrain.trainSubset.setValue(2500)
+    retrain.validationSize.setValue(500)
+    retrain.epochs.setValue(3)
+    retrain.learningRate.setValue(0.005)
+    retrain.show()
+    return retrain
+
+
+def test_presets_fill_the_form_and_the_form_builds_a_valid_config(dialog):
+    dialog.presetCombo.setCurrentText("fast")
+    config = dialog.config()
+    assert config == config_from_preset("fast")
+    dialog.hiddenSizes.setText("300, 100")
+    dialog.learningRate.setValue(0.01)
+    config = dialog.config()
+    assert config.hidden_sizes == (300, 100) and config.learning_rate == 0.01
+    dialog.hiddenSizes.setText("three hundred")
+    with pytest.raises(ValueError, match="whole numbers"):
+        dialog.config()
+
+
+def test_a_tiny_retrain_completes_and_offers_the_new_model(dialog, window, paths, qtbot):
+    model_before = window.model()
+    dialog.startTraining()
+    assert dialog.isRunning() and not dialog.startButton.isEnabled()
+    # The GUI thread is free while training: the canvas still takes strokes.
+    from tests.gui.conftest import draw_digit
+    draw_digit(window.canvas, 1)
+    assert window.recognition().digit == 1
+    with qtbot.waitSignal(dialog.trainingFinished, timeout=60000) as finished:
+        pass
+    result = finished.args[0]
+    qtbot.waitUntil(lambda: not dialog.isRunning(), timeout=5000)
+    assert result.test_accuracy > 0.8
+    assert result.best_path.exists() and paths.runs_dir in result.best_path.parents
+    assert window.model() is model_before                      # untouched until the user chooses
+    xs, ys = dialog.curves.points("loss", "train")
+    assert len(xs) >= 2 and all(np.isfinite(ys))
+    assert dialog.curves.points("accuracy", "val")[0] == [1, 2, 3]
+    assert "Test accuracy" in dialog.resultLabel.text()
+    assert dialog.progressBar.value() == 1000
+    assert dialog.useButton.isEnabled()
+    dialog.useButton.click()
+    assert window.modelPath() == result.best_path
+    assert window.model() is not model_before
+
+
+def test_cancel_stops_within_a_batch_and_keeps_the_model(dialog, window, paths, qtbot):
+    model_before = window.model()
+    weights_before = model_before.state_dict()
+    dialog.epochs.setValue(50)
+    batches = []
+    dialog.startTraining()
+    dialog._worker.batchProgress.connect(batches.append)
+    qtbot.waitUntil(lambda: bool(batches), timeout=30000)
+    dialog.cancelTraining()
+    qtbot.waitUntil(lambda: not dialog.isRunning(), timeout=10000)
+    assert "Cancelled" in dialog.statusLabel.text()
+    assert dialog.result() is None and not dialog.useButton.isEnabled()
+    assert window.model() is model_before
+    for name, value in window.model().state_dict().items():
+        np.testing.assert_array_equal(value, weights_before[name])
+    # Stopped long before 50 epochs, and the cancelled run left nothing behind.
+    assert batches[-1]["epoch"] < 50
+    assert not paths.runs_dir.exists() or not any(paths.runs_dir.iterdir())
+
+
+def test_bad_settings_are_explained_not_run(dialog, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
+    dialog.hiddenSizes.setText("")
+    dialog.startTraining()
+    assert not dialog.isRunning()
+    assert "hidden sizes" in shown[0]
+    dialog.hiddenSizes.setText("64")
+    dialog.folderData.setChecked(True)
+    dialog.dataFolder.setText("/no/such/folder")
+    dialog.startTraining()
+    assert not dialog.isRunning() and "/no/such/folder" in shown[1]
