@@ -59,13 +59,22 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="Draw a digit and watch a neural network recognise it.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("checkpoint", nargs="?", help="a digitpad checkpoint (.npz) to start with")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check the installation offscreen: write digits on the canvas with the "
+                             "bundled model, print one line, exit 0 on success and 1 on failure")
+    # For scripts/bench_startup.py: print when the window is up, then quit.
+    parser.add_argument("--startup-probe", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.self_test:
+        from digitpad.gui.self_test import run_self_test
 
-    from PySide6.QtCore import QSettings
+        return run_self_test()
+
+    from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -90,6 +99,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     window = MainWindow(settings, AppPaths.for_user(), model, path, metadata)
     window.show()
-    if warning:
+    if args.startup_probe:
+        import time
+
+        def report_and_quit() -> None:
+            print(f"window shown at {time.time():.6f}", flush=True)
+            app.quit()
+
+        QTimer.singleShot(0, report_and_quit)
+    elif warning:
         window.showError("Cannot open checkpoint", warning)
     return app.exec()

@@ -1,12 +1,42 @@
-"""Running a worker object on its own QThread. A worker is a QObject with a
-``run`` slot that emits ``finished`` (with or without a result) or ``failed``
-when it is done; it never touches widgets. ``start_worker`` wires the thread's
-lifetime to the worker's so that neither leaks and the thread always quits.
+"""Running long work off the GUI thread. A worker is a QObject with a ``run``
+slot; it never touches widgets and reports by signal, ending every run with
+``done``. ``CancellableWorker`` holds what every worker shares — the cancel
+flag, download progress that honours it, and the signals for failure and
+cancellation — and ``start_worker`` moves a worker to its own QThread, tying
+the thread's lifetime to the worker's so neither leaks.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QThread
+from PySide6.QtCore import QObject, QThread, Signal
+
+
+class Cancelled(Exception):
+    """Raised inside a worker to unwind when the user has cancelled."""
+
+
+class CancellableWorker(QObject):
+    downloadProgress = Signal(str, int, int)   # file name, bytes done, bytes total (-1 unknown)
+    failed = Signal(str)
+    cancelled = Signal()
+    done = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cancel_requested = False
+
+    def cancel(self) -> None:
+        """Thread-safe: the work stops at its next check (a batch, a download chunk)."""
+        self._cancel_requested = True
+
+    def isCancelRequested(self) -> bool:
+        return self._cancel_requested
+
+    def reportDownload(self, name: str, done: int, total: int | None) -> None:
+        """A ``load_mnist`` progress callback; raising here aborts the download cleanly."""
+        if self._cancel_requested:
+            raise Cancelled
+        self.downloadProgress.emit(name, done, -1 if total is None else total)
 
 
 def start_worker(worker: QObject, parent: QObject) -> QThread:

@@ -424,33 +424,40 @@ class MainWindow(QMainWindow):
         progress.setMinimumDuration(300)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.canceled.connect(worker.cancel)
-        model = self._model
-
-        def downloading(name: str, done: int, total: int) -> None:
-            progress.setLabelText(f"Downloading {name}…")
-            if total > 0:
-                progress.setMaximum(total)
-                progress.setValue(min(done, total))
-
-        def succeeded(predictions) -> None:
-            if model is self._model:
-                self._test_predictions = predictions
-                then(predictions)
-
-        def failed(message: str) -> None:
-            self.showError("Cannot evaluate", message)
-
-        def finished() -> None:
-            progress.reset()
-            progress.deleteLater()
-            self._evaluation_thread = self._evaluation_worker = None
-
-        worker.downloadProgress.connect(downloading)
-        worker.succeeded.connect(succeeded)
-        worker.failed.connect(failed)
-        worker.done.connect(finished)
+        self._evaluation_progress = progress
+        self._evaluation_then = (self._model, then)
+        # Bound methods of this window, so the signals are delivered on the GUI thread.
+        worker.downloadProgress.connect(self._evaluation_downloading)
+        worker.succeeded.connect(self._evaluation_succeeded)
+        worker.failed.connect(self._evaluation_failed)
+        worker.done.connect(self._evaluation_done)
         self._evaluation_worker = worker
         self._evaluation_thread = start_worker(worker, self)
+
+    @Slot(str, int, int)
+    def _evaluation_downloading(self, name: str, done: int, total: int) -> None:
+        self._evaluation_progress.setLabelText(f"Downloading {name}…")
+        if total > 0:
+            self._evaluation_progress.setMaximum(total)
+            self._evaluation_progress.setValue(min(done, total))
+
+    @Slot(object)
+    def _evaluation_succeeded(self, predictions) -> None:
+        model, then = self._evaluation_then
+        if model is self._model:       # ignore a result for a model no longer in use
+            self._test_predictions = predictions
+            then(predictions)
+
+    @Slot(str)
+    def _evaluation_failed(self, message: str) -> None:
+        self.showError("Cannot evaluate", message)
+
+    @Slot()
+    def _evaluation_done(self) -> None:
+        self._evaluation_progress.reset()
+        self._evaluation_progress.deleteLater()
+        self._evaluation_progress = None
+        self._evaluation_thread = self._evaluation_worker = None
 
     @Slot()
     def evaluateOnTestSet(self) -> None:

@@ -11,19 +11,16 @@ import shutil
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 
 from digitpad.checkpoint import CheckpointError
 from digitpad.data import MnistError
+from digitpad.gui.background import CancellableWorker, Cancelled
 from digitpad.train import Callback, RunError, TrainConfig, TrainingDiverged, run_training
 
 # Batch progress is reported at most this often (seconds): enough for a live
 # bar and curve without flooding the GUI thread with signals.
 PROGRESS_INTERVAL = 0.1
-
-
-class _Cancelled(Exception):
-    pass
 
 
 class _ProgressBridge(Callback):
@@ -67,15 +64,11 @@ class _ProgressBridge(Callback):
         self.worker.epochEnded.emit(dict(logs))
 
 
-class TrainingWorker(QObject):
+class TrainingWorker(CancellableWorker):
     status = Signal(str)
-    downloadProgress = Signal(str, int, int)   # file name, bytes done, bytes total (-1 unknown)
     batchProgress = Signal(dict)
     epochEnded = Signal(dict)
     succeeded = Signal(object)                 # RunResult
-    failed = Signal(str)
-    cancelled = Signal()
-    done = Signal()
 
     def __init__(self, config: TrainConfig, run_dir: Path, data_dir: Path | None, download: bool,
                  cache_dir: Path | None = None, data=None) -> None:
@@ -86,19 +79,6 @@ class TrainingWorker(QObject):
         self._download = download
         self._cache_dir = cache_dir
         self._data = data
-        self._cancel_requested = False
-
-    def cancel(self) -> None:
-        """Thread-safe: training stops after the current batch, a download within one chunk."""
-        self._cancel_requested = True
-
-    def isCancelRequested(self) -> bool:
-        return self._cancel_requested
-
-    def _download_progress(self, name: str, done: int, total: int | None) -> None:
-        if self._cancel_requested:
-            raise _Cancelled
-        self.downloadProgress.emit(name, done, -1 if total is None else total)
 
     @Slot()
     def run(self) -> None:
@@ -106,12 +86,12 @@ class TrainingWorker(QObject):
             self.status.emit("Loading MNIST…")
             result = run_training(self._config, self._run_dir, data=self._data, data_dir=self._data_dir,
                                   download=self._download, cache_dir=self._cache_dir,
-                                  download_progress=self._download_progress,
+                                  download_progress=self.reportDownload,
                                   callbacks=[_ProgressBridge(self)])
             if result.status == "stopped":
-                raise _Cancelled
+                raise Cancelled
             self.succeeded.emit(result)
-        except _Cancelled:
+        except Cancelled:
             shutil.rmtree(self._run_dir, ignore_errors=True)
             self.cancelled.emit()
         except (MnistError, CheckpointError, RunError, TrainingDiverged) as error:

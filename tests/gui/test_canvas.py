@@ -9,7 +9,7 @@ from PySide6.QtGui import QDropEvent, QPointingDevice, QTabletEvent
 from PySide6.QtWidgets import QApplication
 
 from digitpad.gui.canvas import DrawingCanvas
-from tests.gui.conftest import draw_polyline
+from digitpad.gui.synthetic_input import draw_polyline
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def test_mouse_stroke_puts_ink_along_its_path_only(canvas, qtbot):
 
 
 def test_moving_without_the_button_draws_nothing(canvas):
-    from tests.gui.conftest import send_mouse
+    from digitpad.gui.synthetic_input import send_mouse
 
     send_mouse(canvas, QEvent.Type.MouseMove, (100, 100), Qt.MouseButton.NoButton)
     send_mouse(canvas, QEvent.Type.MouseMove, (200, 200), Qt.MouseButton.NoButton)

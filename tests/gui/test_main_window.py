@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox, QTableWidget
 from digitpad.checkpoint import save_checkpoint
 from digitpad.gui.main_window import MainWindow
 from digitpad.nn import MLP
-from tests.gui.conftest import draw_digit, draw_polyline
+from digitpad.gui.synthetic_input import draw_polyline, write_digit
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def warnings(monkeypatch):
 
 @pytest.mark.parametrize("digit", range(10))
 def test_a_digit_written_with_the_mouse_is_recognised(window, digit):
-    draw_digit(window.canvas, digit)
+    write_digit(window.canvas, digit)
     probabilities = window.probabilityBars.probabilities()
     assert probabilities is not None
     assert int(probabilities.argmax()) == digit
@@ -56,7 +56,7 @@ def test_empty_canvas_and_a_speck_give_no_prediction(window):
 
 
 def test_undo_and_clear_update_the_prediction(window):
-    draw_digit(window.canvas, 4)
+    write_digit(window.canvas, 4)
     assert window.recognition().digit == 4
     with_both_strokes = window.probabilityBars.probabilities()
     window.undoAction.trigger()
@@ -71,7 +71,7 @@ def test_undo_and_clear_update_the_prediction(window):
 def test_a_valid_checkpoint_replaces_the_model(window, tmp_path, settings):
     other = MLP(784, (16,), 10, rng=np.random.default_rng(0))
     path = save_checkpoint(other, tmp_path / "other.npz", {"metrics": {"test_accuracy": 0.5}})
-    draw_digit(window.canvas, 4)
+    write_digit(window.canvas, 4)
     assert window.openCheckpoint(str(path))
     assert window.model() is not None and window.model().hidden_sizes == (16,)
     assert window.modelPath() == path
@@ -85,7 +85,7 @@ def test_a_valid_checkpoint_replaces_the_model(window, tmp_path, settings):
 def test_an_invalid_checkpoint_shows_an_error_and_changes_nothing(window, tmp_path, warnings):
     broken = tmp_path / "broken.npz"
     broken.write_bytes(b"PK\x03\x04 this is not really a zip archive")
-    draw_digit(window.canvas, 3)
+    write_digit(window.canvas, 3)
     model_before, path_before = window.model(), window.modelPath()
     strokes_before = window.canvas.strokes()
     assert not window.openCheckpoint(str(broken))
@@ -119,7 +119,7 @@ def test_opening_an_image_file_recognises_its_digit(window, tmp_path):
 def test_an_unreadable_image_shows_an_error_and_keeps_the_drawing(window, tmp_path, warnings):
     bad = tmp_path / "photo.jpg"
     bad.write_bytes(b"\xff\xd8\xff\xe0 truncated jpeg")
-    draw_digit(window.canvas, 5)
+    write_digit(window.canvas, 5)
     assert not window.openImage(str(bad))
     assert len(warnings) == 1 and str(bad) in warnings[0][1]
     assert window.recognition().digit == 5

@@ -48,8 +48,8 @@ def test_a_tiny_retrain_completes_and_offers_the_new_model(dialog, window, paths
     dialog.startTraining()
     assert dialog.isRunning() and not dialog.startButton.isEnabled()
     # The GUI thread is free while training: the canvas still takes strokes.
-    from tests.gui.conftest import draw_digit
-    draw_digit(window.canvas, 1)
+    from digitpad.gui.synthetic_input import write_digit
+    write_digit(window.canvas, 1)
     assert window.recognition().digit == 1
     with qtbot.waitSignal(dialog.trainingFinished, timeout=60000) as finished:
         pass
