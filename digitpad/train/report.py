@@ -56,16 +56,38 @@ class DigitPredictions:
         return indices[np.argsort(-confidence, kind="stable")]
 
 
-def evaluation_report(model: MLP, images: np.ndarray, labels: np.ndarray) -> dict:
-    """Score ``model`` on ``(N, 784)`` images; returns a JSON-able dict."""
-    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+def class_metrics(labels: np.ndarray, predictions: np.ndarray, num_classes: int):
+    """``(precision, recall, f1, support, confusion_matrix)`` per class.
 
-    probabilities = model.predict_proba(images)
-    predictions = probabilities.argmax(axis=1)
-    classes = list(range(model.num_classes))
+    scikit-learn computes them when it is installed. The standalone app
+    leaves scikit-learn (and the SciPy it needs) out, which would triple its
+    size; there the same figures come from the confusion matrix in NumPy.
+    """
+    classes = list(range(num_classes))
+    try:
+        from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+    except ImportError:
+        matrix = np.bincount(np.asarray(labels, np.int64) * num_classes + predictions,
+                             minlength=num_classes * num_classes).reshape(num_classes, num_classes)
+        correct = np.diag(matrix).astype(np.float64)
+        support = matrix.sum(axis=1)
+        predicted = matrix.sum(axis=0)
+        precision = np.divide(correct, predicted, out=np.zeros(num_classes), where=predicted > 0)
+        recall = np.divide(correct, support, out=np.zeros(num_classes), where=support > 0)
+        total = precision + recall
+        f1 = np.divide(2 * precision * recall, total, out=np.zeros(num_classes), where=total > 0)
+        return precision, recall, f1, support, matrix
     precision, recall, f1, support = precision_recall_fscore_support(
         labels, predictions, labels=classes, zero_division=0)
-    matrix = confusion_matrix(labels, predictions, labels=classes)
+    return precision, recall, f1, support, confusion_matrix(labels, predictions, labels=classes)
+
+
+def evaluation_report(model: MLP, images: np.ndarray, labels: np.ndarray) -> dict:
+    """Score ``model`` on ``(N, 784)`` images; returns a JSON-able dict."""
+    probabilities = model.predict_proba(images)
+    predictions = probabilities.argmax(axis=1)
+    precision, recall, f1, support, matrix = class_metrics(labels, predictions, model.num_classes)
+    classes = range(model.num_classes)
     wrong = np.flatnonzero(predictions != labels)
     # Most confident mistakes first: those are the interesting ones to look at.
     wrong = wrong[np.argsort(-probabilities[wrong, predictions[wrong]], kind="stable")]
@@ -77,7 +99,7 @@ def evaluation_report(model: MLP, images: np.ndarray, labels: np.ndarray) -> dic
              "f1": float(f1[digit]), "support": int(support[digit])}
             for digit in classes
         ],
-        "confusion_matrix": matrix.tolist(),
+        "confusion_matrix": np.asarray(matrix).tolist(),
         "misclassified": [
             {"index": int(index), "label": int(labels[index]), "predicted": int(predictions[index]),
              "probabilities": [round(float(value), 6) for value in probabilities[index]]}
