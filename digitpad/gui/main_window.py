@@ -327,6 +327,9 @@ class MainWindow(QMainWindow):
         try:
             model, metadata = load_checkpoint(path)
         except CheckpointError as error:
+            if not Path(path).exists():
+                self._settings.remove_recent_checkpoint(str(path))
+                self._rebuild_recent_menu()
             self.showError("Cannot open checkpoint",
                            f"{error}\n\nThe model in use ({self._model_path.name}) is unchanged.")
             return False

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel,
                                QListView, QPushButton, QSplitter, QVBoxLayout, QWidget)
 
@@ -30,7 +30,7 @@ class MisclassifiedModel(QAbstractListModel):
         self._predictions = predictions
         self._predicted = predictions.predictions
         self._indices = predictions.misclassified()
-        self._thumbnails: dict[int, QPixmap] = {}
+        self._thumbnails: dict[int, QIcon] = {}
 
     def setFilter(self, true_digit: int | None, predicted_digit: int | None) -> None:
         self.beginResetModel()
@@ -61,15 +61,19 @@ class MisclassifiedModel(QAbstractListModel):
             return test_index
         return None
 
-    def _thumbnail(self, test_index: int) -> QPixmap:
-        pixmap = self._thumbnails.get(test_index)
-        if pixmap is None:
+    def _thumbnail(self, test_index: int) -> QIcon:
+        icon = self._thumbnails.get(test_index)
+        if icon is None:
             pixels = np.ascontiguousarray(self._predictions.images[test_index], dtype=np.uint8)
             image = QImage(pixels.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
             pixmap = QPixmap.fromImage(image.scaled(THUMBNAIL, THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio,
                                                     Qt.TransformationMode.FastTransformation))
-            self._thumbnails[test_index] = pixmap
-        return pixmap
+            # The same picture when selected: Qt would otherwise tint the digit.
+            icon = QIcon()
+            icon.addPixmap(pixmap, QIcon.Mode.Normal)
+            icon.addPixmap(pixmap, QIcon.Mode.Selected)
+            self._thumbnails[test_index] = icon
+        return icon
 
 
 class MisclassifiedDialog(QDialog):

@@ -166,3 +166,34 @@ def test_model_info_and_shortcuts_dialogs(window, qtbot):
     table = dialog.findChild(QTableWidget, "shortcutsTable")
     keys = [table.item(row, 1).text() for row in range(table.rowCount())]
     assert "Ctrl+Z" in keys and "Ctrl+R" in keys
+
+
+def test_save_checkpoint_as_writes_a_loadable_copy(window, tmp_path, monkeypatch, warnings, settings):
+    from PySide6.QtWidgets import QFileDialog
+
+    from digitpad.checkpoint import load_checkpoint
+
+    target = tmp_path / "copy"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
+    window.saveCheckpointAs()
+    saved = tmp_path / "copy.npz"
+    model, metadata = load_checkpoint(saved)
+    assert model.architecture() == window.model().architecture()
+    assert metadata["metrics"]["test_accuracy"] == window.modelMetadata()["metrics"]["test_accuracy"]
+    assert settings.recent_checkpoints()[0] == str(saved)
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *args, **kwargs: (str(blocked / "model.npz"), ""))
+    window.saveCheckpointAs()
+    assert warnings and str(blocked / "model.npz") in warnings[-1][1]
+
+
+def test_a_recent_checkpoint_that_disappeared_is_dropped_from_the_menu(window, tmp_path, settings, warnings):
+    gone = tmp_path / "gone.npz"
+    settings.add_recent_checkpoint(str(gone))
+    window._rebuild_recent_menu()
+    window.recentMenu.actions()[0].trigger()
+    assert warnings and "no such file" in warnings[0][1]
+    assert str(gone) not in settings.recent_checkpoints()
+    assert all(action.text() != "gone.npz" for action in window.recentMenu.actions())
