@@ -45,3 +45,18 @@ def small_mnist(mnist_dir):
 
     config = config_from_preset("tiny", train_subset=3500, validation_size=500)
     return load_training_data(config, mnist_dir, download=False, environ={})
+
+
+@pytest.fixture
+def hide_sklearn(monkeypatch):
+    """Make ``import sklearn`` fail, as in the standalone app, which leaves it out."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def refuse_sklearn(name, *args, **kwargs):
+        if name.startswith("sklearn"):
+            raise ImportError("scikit-learn is not in this build")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", refuse_sklearn)

@@ -2,8 +2,6 @@
 disjoint, exact sizes, reproducible from the seed — with scikit-learn and
 with the NumPy version the standalone app uses."""
 
-import builtins
-
 import numpy as np
 import pytest
 
@@ -12,16 +10,9 @@ from digitpad.data.split import stratified_split, subset_indices
 
 
 @pytest.fixture(params=["scikit-learn", "numpy"])
-def without_sklearn(request, monkeypatch):
+def without_sklearn(request):
     if request.param == "numpy":
-        real_import = builtins.__import__
-
-        def refuse_sklearn(name, *args, **kwargs):
-            if name.startswith("sklearn"):
-                raise ImportError("scikit-learn is not in this build")
-            return real_import(name, *args, **kwargs)
-
-        monkeypatch.setattr(builtins, "__import__", refuse_sklearn)
+        request.getfixturevalue("hide_sklearn")
     return request.param
 
 

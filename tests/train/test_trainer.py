@@ -175,9 +175,7 @@ def test_csv_logger_drops_rows_beyond_the_resumed_epoch(tmp_path):
         assert [row["epoch"] for row in csv.DictReader(stream)] == ["1", "2"]
 
 
-def test_report_metrics_without_scikit_learn_match_scikit_learn(monkeypatch):
-    import builtins
-
+def test_report_metrics_without_scikit_learn_match_scikit_learn(request):
     from digitpad.train.report import class_metrics
 
     rng = np.random.default_rng(0)
@@ -185,14 +183,7 @@ def test_report_metrics_without_scikit_learn_match_scikit_learn(monkeypatch):
     predictions = np.where(rng.random(2000) < 0.8, labels, rng.integers(0, 10, 2000))
     predictions[predictions == 9] = 8      # a class never predicted: precision 0
     with_sklearn = class_metrics(labels, predictions, 10)
-    real_import = builtins.__import__
-
-    def refuse_sklearn(name, *args, **kwargs):
-        if name.startswith("sklearn"):
-            raise ImportError("scikit-learn is not in this build")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", refuse_sklearn)
+    request.getfixturevalue("hide_sklearn")
     without = class_metrics(labels, predictions, 10)
     for ours, theirs in zip(without, with_sklearn):
         np.testing.assert_allclose(ours, theirs)
