@@ -1,8 +1,9 @@
 """``digitpad --self-test``: proves an installation works end to end. It
 loads the bundled model, opens the real main window offscreen (with
 throw-away settings, so the user's are untouched), writes every digit on the
-canvas with synthetic mouse events, checks that each is recognised, prints
-one line and returns 0 — or 1 with the reason.
+canvas with synthetic mouse events, reads a digit from a PNG file (which
+exercises Pillow and the photo pipeline), checks that each is recognised,
+prints one line and returns 0 — or 1 with the reason.
 """
 
 from __future__ import annotations
@@ -19,6 +20,26 @@ def _quiet_offscreen_notes(mode, context, message: str) -> None:
     cannot resize windows to their size hints, which is expected here."""
     if "propagateSizeHints" not in message:
         print(message, file=sys.stderr)
+
+
+def _paint_paper_digit(path: Path, digit: int) -> None:
+    """Save a PNG of ``digit`` in dark ink on light paper, drawn with Qt."""
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QColor, QImage, QPainter, QPen
+
+    from digitpad.data.digit_templates import template_paths
+
+    image = QImage(300, 360, QImage.Format.Format_RGB32)
+    image.fill(QColor(232, 230, 222))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor(30, 30, 40), 16, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                        Qt.PenJoinStyle.RoundJoin))
+    for points in template_paths(digit):
+        placed = [QPointF(60 + x * 240, 40 + y * 280) for x, y in points]
+        painter.drawPolyline(placed)
+    painter.end()
+    image.save(str(path))
 
 
 def run_self_test() -> int:
@@ -46,6 +67,8 @@ def run_self_test() -> int:
             window.show()
             app.processEvents()
             wrong = []
+            # Report problems in the one line instead of a dialog nobody can close.
+            window.showError = lambda title, message: wrong.append(f"{title}: {message}")
             for digit in range(10):
                 window.canvas.clear()
                 write_digit(window.canvas, digit)
@@ -53,6 +76,11 @@ def run_self_test() -> int:
                 recognition = window.recognition()
                 if recognition is None or recognition.digit != digit:
                     wrong.append(f"{digit} read as {recognition.digit if recognition else 'nothing'}")
+            picture = Path(scratch) / "three.png"
+            _paint_paper_digit(picture, 3)
+            if not window.openImage(str(picture)) or window.recognition() is None \
+                    or window.recognition().digit != 3:
+                wrong.append("the 3 in a PNG file was not read")
             window.close()
     except Exception as error:  # the self-test reports every failure as one line
         print(f"digitpad self-test FAILED: {type(error).__name__}: {error}")
@@ -62,5 +90,5 @@ def run_self_test() -> int:
         print(f"digitpad self-test FAILED: {', '.join(wrong)} (model {path})")
         return 1
     print(f"digitpad self-test passed: {path.name} ({model_summary(metadata)}) recognised all 10 "
-          f"digits written on the canvas, {seconds:.1f} s")
+          f"digits written on the canvas and a digit in a PNG file, {seconds:.1f} s")
     return 0
