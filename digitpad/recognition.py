@@ -1,5 +1,5 @@
-"""Recognising what is on the canvas: preprocess the ink the MNIST way and
-ask the model, returning the digit, its probabilities and the 28x28 image
+"""Recognising what is on the canvas: preprocess the ink the MNIST way
+(``prepare_for_network``) and ask the model, returning the digit, its probabilities and the 28x28 image
 the network saw. Blank (or speck-sized) ink gives no recognition at all,
 never a confident guess about nothing. Qt-free, so the app, the benchmarks
 and the evaluation scripts share it.
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from digitpad.data.preprocess import ink_bounding_box, to_mnist
+from digitpad.data.preprocess import ink_bounding_box, prepare_for_network
 from digitpad.nn import MLP
 
 # A top probability below this is reported as "not sure".
@@ -50,6 +50,6 @@ def recognise(model: MLP, ink: np.ndarray, min_extent: float = MIN_INK_EXTENT) -
     top, bottom, left, right = box
     if max(bottom - top, right - left) < max(min_extent, MIN_INK_EXTENT):
         return None
-    mnist_image = to_mnist(ink)
+    mnist_image = prepare_for_network(ink)
     probabilities = model.predict_proba(mnist_image)[0]
     return Recognition(int(probabilities.argmax()), probabilities, mnist_image)

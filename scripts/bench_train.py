@@ -13,7 +13,6 @@ three are interleaved, repeated, and compared as ratios of medians.
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import statistics
 import sys
@@ -24,7 +23,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from digitpad.data import AugmentConfig, augment_batch  # noqa: E402
+from digitpad.data import AugmentConfig  # noqa: E402
+from digitpad.data.training_augmentation import TrainingAugmentation  # noqa: E402
 from digitpad.nn import MLP, Adam, SoftmaxCrossEntropy  # noqa: E402
 from digitpad.train.trainer import Trainer  # noqa: E402
 
@@ -109,7 +109,7 @@ def main() -> int:
     except ImportError:
         have_torch = False
 
-    augment = functools.partial(augment_batch, config=AugmentConfig())
+    augment = TrainingAugmentation(AugmentConfig())
     results = {"digitpad": [], "digitpad + augment": [], "matmul lower bound": []}
     if have_torch:
         results["PyTorch"] = []

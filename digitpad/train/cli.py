@@ -24,7 +24,7 @@ _HYPERPARAMETERS = ("hidden_sizes", "activation", "dropout", "optimizer", "learn
                     "momentum", "nesterov", "weight_decay", "max_grad_norm", "schedule",
                     "warmup_epochs", "step_epochs", "gamma", "min_learning_rate", "batch_size",
                     "epochs", "label_smoothing", "augment", "augment_strength", "augment_thickness",
-                    "validation_size",
+                    "augment_redraw", "validation_size",
                     "patience", "train_subset", "seed")
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -106,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     augmentation.add_argument("--augment-thickness", type=float, metavar="T",
                               help="randomly thicken or thin strokes by up to T (0-1), to cover thin "
                                    "and thick pens (default: 0)")
+    augmentation.add_argument("--augment-redraw", type=float, metavar="P",
+                              help="redraw a fraction P of training digits from their skeleton with "
+                                   "a random round pen, like canvas strokes (default: 0)")
 
     files = parser.add_argument_group("data and output")
     files.add_argument("--data-dir", type=Path, metavar="DIR",

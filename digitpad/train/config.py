@@ -40,6 +40,7 @@ class TrainConfig:
     augment: bool = False
     augment_strength: float = 1.0
     augment_thickness: float = 0.0
+    augment_redraw: float = 0.0
     validation_size: int = 5000
     patience: int = 0
     train_subset: int = 0
@@ -85,6 +86,8 @@ class TrainConfig:
             problems.append("augmentation strength must be non-negative")
         if not 0 <= self.augment_thickness <= 1:
             problems.append("augmentation thickness must be in [0, 1]")
+        if not 0 <= self.augment_redraw <= 1:
+            problems.append("redraw probability must be in [0, 1]")
         if self.validation_size < 0:
             problems.append("validation size must be non-negative")
         if self.patience < 0:
@@ -162,6 +165,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "epochs": 120,
         "augment": True,
         "augment_thickness": 0.5,
+        "augment_redraw": 0.5,
         "learning_rate": 1e-3,
         "schedule": "cosine",
         "warmup_epochs": 1.0,

@@ -8,7 +8,6 @@ a stopped run from its ``last.npz`` exactly where it left off.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 from dataclasses import dataclass, field
@@ -18,8 +17,9 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from digitpad.checkpoint import CheckpointError, read_checkpoint, save_checkpoint
-from digitpad.data import (AugmentConfig, augment_batch, batch_count, dataset_checksums,
-                           load_mnist, stratified_split, subset_indices)
+from digitpad.data import (AugmentConfig, batch_count, dataset_checksums, load_mnist,
+                           stratified_split, subset_indices)
+from digitpad.data.training_augmentation import TrainingAugmentation
 from digitpad.nn import (MLP, OPTIMIZERS, ConstantSchedule, CosineSchedule, Optimizer,
                          SoftmaxCrossEntropy, StepSchedule, WarmupSchedule)
 from digitpad.train.callbacks import (Callback, CSVLogger, EarlyStopping, LearningRateScheduler,
@@ -136,11 +136,12 @@ def build_schedule(config: TrainConfig, steps_per_epoch: int) -> Callable[[int],
     return WarmupSchedule(schedule, warmup_steps) if warmup_steps else schedule
 
 
-def build_augment(config: TrainConfig):
-    if not config.augment or config.augment_strength == 0:
-        return None
-    distortions = AugmentConfig(thickness=config.augment_thickness).scaled(config.augment_strength)
-    return functools.partial(augment_batch, config=distortions)
+def build_augment(config: TrainConfig, train_images: np.ndarray) -> TrainingAugmentation | None:
+    distortions = None
+    if config.augment and config.augment_strength > 0:
+        distortions = AugmentConfig(thickness=config.augment_thickness).scaled(config.augment_strength)
+    augmentation = TrainingAugmentation(distortions, config.augment_redraw, train_images)
+    return None if augmentation.is_identity else augmentation
 
 
 def read_run_config(run_dir: str | os.PathLike) -> TrainConfig:
@@ -218,7 +219,8 @@ def run_training(config: TrainConfig | None, run_dir: str | os.PathLike, *,
         standard.append(ProgressBar())
     trainer = Trainer(model, optimizer, SoftmaxCrossEntropy(config.label_smoothing),
                       batch_size=config.batch_size, epochs=config.epochs, rng=rng,
-                      augment=build_augment(config), max_grad_norm=config.max_grad_norm,
+                      augment=build_augment(config, data.train_images),
+                      max_grad_norm=config.max_grad_norm,
                       callbacks=[*standard, *callbacks])
     if resumed is not None:
         try:

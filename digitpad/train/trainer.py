@@ -19,7 +19,8 @@ from digitpad.data.batches import batch_count
 from digitpad.nn import MLP, Optimizer, SoftmaxCrossEntropy, clip_grad_norm
 from digitpad.train.callbacks import Callback, History
 
-Augment = Callable[[np.ndarray, np.random.Generator], np.ndarray]
+# augment(batch images (B, 784), rng, their indices in the training set) -> (B, 784)
+Augment = Callable[[np.ndarray, np.random.Generator, np.ndarray], np.ndarray]
 
 
 class TrainingDiverged(RuntimeError):
@@ -123,7 +124,7 @@ class Trainer:
             batch = self.batch_index
             indices = self.permutation[batch * self.batch_size:(batch + 1) * self.batch_size]
             self._call("on_batch_begin", batch)
-            loss_value, correct = self._train_step(images[indices], labels[indices])
+            loss_value, correct = self._train_step(images[indices], labels[indices], indices)
             if not math.isfinite(loss_value):
                 self.elapsed_seconds += time.perf_counter() - started
                 raise TrainingDiverged(
@@ -166,9 +167,10 @@ class Trainer:
         self._call("on_epoch_end", epoch_number, logs)
         return True
 
-    def _train_step(self, images: np.ndarray, labels: np.ndarray) -> tuple[float, int]:
+    def _train_step(self, images: np.ndarray, labels: np.ndarray,
+                    indices: np.ndarray) -> tuple[float, int]:
         if self.augment is not None:
-            images = self.augment(images, self.rng)
+            images = self.augment(images, self.rng, indices)
         logits = self.model.forward(images)
         loss_value = self.loss.forward(logits, labels)
         if not math.isfinite(loss_value):
