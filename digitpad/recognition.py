@@ -53,3 +53,71 @@ def recognise(model: MLP, ink: np.ndarray, min_extent: float = MIN_INK_EXTENT) -
     mnist_image = prepare_for_network(ink)
     probabilities = model.predict_proba(mnist_image)[0]
     return Recognition(int(probabilities.argmax()), probabilities, mnist_image)
+
+
+# A cut into touching digits is kept only if every part reads at least this
+# confidently and the parts together read clearly better than the whole.
+SPLIT_MIN_CONFIDENCE = 0.6
+SPLIT_ADVANTAGE = 1.1
+
+
+@dataclass(frozen=True)
+class NumberRecognition:
+    """Digits read left to right; ``boxes`` are ``(top, bottom, left, right)``
+    in pixels of the ink image, one per digit."""
+
+    digits: tuple[Recognition, ...]
+    boxes: tuple[tuple[int, int, int, int], ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(str(recognition.digit) for recognition in self.digits)
+
+    @property
+    def confidence(self) -> float:
+        """The least confident digit's confidence."""
+        return min(recognition.confidence for recognition in self.digits)
+
+    def __len__(self) -> int:
+        return len(self.digits)
+
+
+def _read(model: MLP, inks: list[np.ndarray]) -> list[Recognition]:
+    images = np.stack([prepare_for_network(ink) for ink in inks])
+    probabilities = model.predict_proba(images)
+    return [Recognition(int(row.argmax()), row, image) for row, image in zip(probabilities, images)]
+
+
+def recognise_number(model: MLP, ink: np.ndarray,
+                     min_extent: float = MIN_INK_EXTENT) -> NumberRecognition | None:
+    """Read every digit in ``ink`` (a written number, or a single digit);
+    None if there is no digit-sized ink.
+
+    A single digit is read exactly as :func:`recognise` reads it. Pieces of
+    ink much wider than a digit are tried as touching digits, and cut where
+    the parts read clearly better than the whole.
+    """
+    from digitpad.data.segmentation import segment_digits, split_candidates
+
+    segments = [segment for segment in segment_digits(ink)
+                if max(segment.height, segment.width) >= max(min_extent, MIN_INK_EXTENT)]
+    if not segments:
+        return None
+    digits: list[Recognition] = []
+    boxes: list[tuple[int, int, int, int]] = []
+    for segment in segments:
+        whole = recognise(model, ink, min_extent) if len(segments) == 1 else _read(model, [segment.ink])[0]
+        if whole is None:
+            continue
+        best, best_boxes, best_score = [whole], [segment.box], whole.confidence
+        for pieces in split_candidates(segment):
+            parts = _read(model, [piece.ink for piece in pieces])
+            confidences = np.array([part.confidence for part in parts])
+            score = float(np.exp(np.log(confidences).mean()))
+            if confidences.min() >= SPLIT_MIN_CONFIDENCE and score > best_score * SPLIT_ADVANTAGE:
+                best, best_boxes, best_score = parts, [piece.box for piece in pieces], score
+        digits += best
+        boxes += best_boxes
+    if not digits:
+        return None
+    return NumberRecognition(tuple(digits), tuple(boxes))

@@ -92,3 +92,21 @@ def digit_strokes(digit: int, left: float, top: float, height: float, pen_width:
         points = np.stack([left + xs * height, top + ys * height, np.ones(len(path))], axis=1)
         strokes.append(Stroke(float(pen_width), points.astype(np.float32)))
     return strokes
+
+
+def number_strokes(text: str, left: float, top: float, height: float, pen_width: float,
+                   gap: float = 0.3, width_scales: dict[int, float] | None = None,
+                   slant: float = 0.0) -> list[Stroke]:
+    """Strokes writing the digits of ``text`` left to right, ``gap`` (a
+    fraction of ``height``) apart; ``width_scales`` widens chosen digits
+    (``{0: 1.6}`` writes a wide 0)."""
+    strokes: list[Stroke] = []
+    cursor = left
+    for character in text:
+        digit = int(character)
+        scale = (width_scales or {}).get(digit, 1.0)
+        xs = np.concatenate([path[:, 0] for path in template_paths(digit)]) * scale
+        offset = cursor - xs.min() * height
+        strokes += digit_strokes(digit, offset, top, height, pen_width, slant=slant, width_scale=scale)
+        cursor += (xs.max() - xs.min()) * height + gap * height
+    return strokes

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QMainWindow, QMenu,
                                QMessageBox, QProgressDialog, QPushButton, QSizePolicy, QSlider,
@@ -22,7 +22,7 @@ from digitpad.checkpoint import CheckpointError, load_checkpoint, save_checkpoin
 from digitpad.data.mnist import locate_mnist
 from digitpad.data.preprocess import ImageError, extract_ink, largest_ink_component, load_image
 from digitpad.nn import MLP
-from digitpad.recognition import Recognition, recognise
+from digitpad.recognition import NumberRecognition, Recognition, recognise_number
 from digitpad.gui.app_paths import AppPaths
 from digitpad.gui.background import start_worker
 from digitpad.gui.canvas import DrawingCanvas
@@ -54,7 +54,7 @@ def model_summary(metadata: dict) -> str:
 
 class MainWindow(QMainWindow):
     modelChanged = Signal()
-    recognised = Signal(object)     # Recognition or None
+    recognised = Signal(object)     # NumberRecognition or None
 
     def __init__(self, settings: AppSettings, paths: AppPaths, model: MLP, model_path: Path,
                  metadata: dict, parent: QWidget | None = None) -> None:
@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self._model_path = Path(model_path)
         self._metadata = metadata
         self._recognition: Recognition | None = None
+        self._number: NumberRecognition | None = None
         self._test_predictions = None
         self._evaluation_thread = None
         self._evaluation_worker = None
@@ -168,7 +169,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(side)
         self.setCentralWidget(central)
         self.setStyleSheet("QLabel#caption { color: #5a6070; font-weight: 600; }")
-        self._show_recognition(None)
+        self._show_result(None)
 
     def _build_actions(self) -> None:
         def action(text: str, slot, shortcuts=(), tip: str = "") -> QAction:
@@ -250,25 +251,33 @@ class MainWindow(QMainWindow):
     def recogniseNow(self) -> None:
         """Recognise the canvas now and update the preview and the bars."""
         self._live_timer.stop()
-        self._show_recognition(recognise(self._model, self.canvas.image(), self._speck_size()))
+        self._show_result(recognise_number(self._model, self.canvas.image(), self._speck_size()))
 
     def _speck_size(self) -> float:
         """Ink no larger than a dab of the widest pen used is a speck, not a digit."""
         widths = [stroke.width for stroke in self.canvas.strokes()]
         return SPECK_PEN_WIDTHS * max(widths, default=0.0) * self.canvas.deviceScale()
 
-    def _show_recognition(self, recognition: Recognition | None) -> None:
-        self._recognition = recognition
+    def _show_result(self, number: NumberRecognition | None) -> None:
+        """Show what was read: nothing, one digit, or a number digit by digit.
+
+        For a number the preview and the bars follow the digit being written
+        (the one under the newest stroke), and the canvas outlines each digit.
+        """
+        self._number = number
+        self._recognition = None if number is None else number.digits[self._focused_digit(number)]
+        recognition = self._recognition
         if recognition is None:
             self.inputPreview.setImage(None)
             self.probabilityBars.setProbabilities(None)
-            self.resultLabel.setText("<div style='font-size:15pt; color:palette(mid)'>"
-                                     "Draw a digit</div>")
+            self.resultLabel.setText("<div style='font-size:15pt; color:#7a8090'>Draw a digit</div>")
         else:
             self.inputPreview.setImage(recognition.mnist_image)
             self.probabilityBars.setProbabilities(recognition.probabilities)
             confidence = recognition.confidence * 100
-            if recognition.unsure:
+            if len(number) > 1:
+                self.resultLabel.setText(self._number_html(number))
+            elif recognition.unsure:
                 self.resultLabel.setText(
                     f"<div style='font-size:30pt; font-weight:600; color:#d98a28'>"
                     f"{recognition.digit}?</div><div>Not sure — maybe {recognition.digit} "
@@ -277,9 +286,45 @@ class MainWindow(QMainWindow):
                 self.resultLabel.setText(
                     f"<div style='font-size:30pt; font-weight:600'>{recognition.digit}</div>"
                     f"<div>{confidence:.1f}% sure</div>")
-        self.recognised.emit(recognition)
+        self._show_digit_outlines(number)
+        self.recognised.emit(number)
+
+    @staticmethod
+    def _number_html(number: NumberRecognition) -> str:
+        cells = "".join(
+            f"<td align='center' style='padding:0 5px'><span style='font-size:26pt; font-weight:600;"
+            f"{' color:#d98a28' if digit.unsure else ''}'>{digit.digit}</span><br>"
+            f"<span style='font-size:8pt; color:#5a6070'>{digit.confidence * 100:.0f}%</span></td>"
+            for digit in number.digits)
+        return f"<table align='center'><tr>{cells}</tr></table>"
+
+    def _focused_digit(self, number: NumberRecognition | None) -> int:
+        """Index of the digit under the newest stroke's last point (else the last digit)."""
+        if number is None or len(number) == 1 or not self.canvas.strokes():
+            return 0 if number is None or len(number) == 1 else len(number) - 1
+        x, y = self.canvas.strokes()[-1].points[-1, :2] * self.canvas.deviceScale()
+        for index, (top, bottom, left, right) in enumerate(number.boxes):
+            if left <= x <= right:
+                return index
+        return len(number) - 1
+
+    def _show_digit_outlines(self, number: NumberRecognition | None) -> None:
+        if number is None or len(number) < 2:
+            self.canvas.setHighlights([])
+            return
+        scale = self.canvas.deviceScale()
+        margin = 6.0
+        self.canvas.setHighlights([
+            (QRectF(left / scale - margin, top / scale - margin, (right - left) / scale + 2 * margin,
+                    (bottom - top) / scale + 2 * margin), f"{digit.digit}  {digit.confidence * 100:.0f}%")
+            for digit, (top, bottom, left, right) in zip(number.digits, number.boxes)])
+
+    def numberRecognition(self) -> NumberRecognition | None:
+        """Everything read on the canvas, digit by digit."""
+        return self._number
 
     def recognition(self) -> Recognition | None:
+        """The digit shown in the bars (for a number, the one being written)."""
         return self._recognition
 
     @Slot(int)

@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from digitpad.data.digit_templates import digit_strokes
+from digitpad.data.digit_templates import digit_strokes, number_strokes
 from digitpad.data.strokes import Stroke
 
 
@@ -47,5 +47,15 @@ def write_digit(canvas, digit: int, height_fraction: float = 0.65, centre_x: flo
     height = canvas.height() * height_fraction
     strokes = digit_strokes(digit, canvas.width() * centre_x - height * 0.375,
                             (canvas.height() - height) / 2, height, canvas.penWidth(), **options)
+    write_strokes(canvas, strokes)
+    return strokes
+
+
+def write_number(canvas, text: str, height_fraction: float = 0.4, gap: float = 0.3,
+                 width_scales: dict[int, float] | None = None) -> list[Stroke]:
+    """Write the digits of ``text`` side by side across the middle of ``canvas``."""
+    height = canvas.height() * height_fraction
+    strokes = number_strokes(text, canvas.width() * 0.08, (canvas.height() - height) / 2, height,
+                             canvas.penWidth(), gap=gap, width_scales=width_scales)
     write_strokes(canvas, strokes)
     return strokes
