@@ -13,11 +13,8 @@ place with ``os.replace``, so a crash never leaves a torn checkpoint.
 from __future__ import annotations
 
 import datetime as _datetime
-import json
 import os
 import sys
-import secrets
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -25,6 +22,7 @@ from typing import Mapping
 import numpy as np
 
 from digitpad import __version__
+from digitpad.data.npz_files import NpzFileError, decode_json, encode_json, read_npz, write_npz_atomically
 from digitpad.nn import MLP, OPTIMIZERS, Optimizer
 from digitpad.nn.activations import ACTIVATIONS
 
@@ -106,38 +104,14 @@ def save_checkpoint(model: MLP, path: str | os.PathLike, metadata: Mapping | Non
             raise CheckpointError(f"{path}: state array {name!r} is not numeric ({array.dtype})")
         arrays[STATE_PREFIX + name] = array
     try:
-        encoded = json.dumps(full_metadata, allow_nan=False, sort_keys=True).encode("utf-8")
-    except (TypeError, ValueError) as error:
-        raise CheckpointError(f"{path}: metadata is not plain JSON: {error}") from error
-    arrays[METADATA_KEY] = np.frombuffer(encoded, dtype=np.uint8)
-    _write_npz_atomically(path, arrays)
+        arrays[METADATA_KEY] = encode_json(full_metadata)
+    except ValueError as error:
+        raise CheckpointError(f"{path}: metadata is {error}") from error
+    try:
+        write_npz_atomically(path, arrays, "checkpoint")
+    except NpzFileError as error:
+        raise CheckpointError(str(error)) from error
     return path
-
-
-def _write_npz_atomically(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
-    # A plain exclusive create (unlike mkstemp) honours the user's umask, so the
-    # checkpoint gets the same permissions as any other file they save.
-    temporary_name = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        stream = open(temporary_name, "xb")
-    except OSError as error:
-        raise CheckpointError(f"{path}: cannot write checkpoint: {error.strerror or error}") from error
-    try:
-        with stream:
-            # Given a file object, savez does not append ".npz" to the name.
-            np.savez(stream, **arrays)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary_name, path)
-    except BaseException as error:
-        try:
-            os.unlink(temporary_name)
-        except OSError:
-            pass
-        if isinstance(error, OSError):
-            raise CheckpointError(f"{path}: cannot write checkpoint: {error.strerror or error}") from error
-        raise
 
 
 # -- reading -------------------------------------------------------------------
@@ -183,39 +157,19 @@ def read_checkpoint(path: str | os.PathLike) -> Checkpoint:
 
 
 def _read_arrays(path: Path) -> dict[str, np.ndarray]:
-    if not path.is_file():
-        raise CheckpointError(f"{path}: no such file" if not path.exists() else f"{path}: not a file")
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            if not isinstance(archive, np.lib.npyio.NpzFile):
-                raise CheckpointError(f"{path}: not a digitpad checkpoint (a single .npy array, not an .npz archive)")
-            # Reading every member now surfaces truncation and CRC errors here,
-            # not later while the model is in use.
-            return {key: archive[key] for key in archive.files}
-    except CheckpointError:
-        raise
-    except ValueError as error:
-        if "pickle" in str(error):
-            raise CheckpointError(
-                f"{path}: contains pickled or object data, which digitpad never loads "
-                "(only numeric arrays are allowed)") from error
-        raise CheckpointError(f"{path}: not a valid checkpoint archive ({error})") from error
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, KeyError, OSError) as error:
-        detail = getattr(error, "strerror", None) or str(error) or type(error).__name__
-        raise CheckpointError(f"{path}: not a valid checkpoint archive, damaged or truncated ({detail})") from error
+        return read_npz(path, "checkpoint")
+    except NpzFileError as error:
+        raise CheckpointError(str(error)) from error
 
 
 def _decode_metadata(raw: np.ndarray | None, fail) -> dict:
     if raw is None:
         raise fail(f"missing the {METADATA_KEY} entry; not a digitpad checkpoint")
-    if raw.dtype != np.uint8 or raw.ndim != 1:
-        raise fail(f"{METADATA_KEY} must be a 1-D uint8 array, got {raw.dtype} {raw.shape}")
     try:
-        metadata = json.loads(raw.tobytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise fail(f"{METADATA_KEY} is not valid UTF-8 JSON ({error})") from error
-    if not isinstance(metadata, dict):
-        raise fail(f"{METADATA_KEY} must be a JSON object")
+        metadata = decode_json(raw, METADATA_KEY)
+    except ValueError as error:
+        raise fail(str(error)) from error
     if metadata.get("format") != FORMAT_NAME:
         raise fail(f"not a digitpad checkpoint (format is {metadata.get('format')!r})")
     version = metadata.get("format_version")

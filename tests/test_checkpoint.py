@@ -2,11 +2,7 @@
 writes, and every kind of malformed file raising CheckpointError that names
 the file — never a half-built model, never a pickle."""
 
-import io
 import json
-import os
-import zipfile
-from pathlib import Path
 
 import numpy as np
 import pytest

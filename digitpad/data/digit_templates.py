@@ -39,6 +39,20 @@ TEMPLATES: dict[int, list[tuple[list[tuple[float, float]], bool]]] = {
 }
 
 
+# Writing styles MNIST's (mostly American) writers rarely use; the
+# handwriting-adaptation report uses them as an unusual writer's digits.
+STYLE_VARIANTS: dict[str, tuple[int, list[tuple[list[tuple[float, float]], bool]]]] = {
+    "continental 1": (1, [([(0.1, 0.34), (0.5, 0.0), (0.46, 1.0)], False)]),
+    "continental 7": (7, [([(0.02, 0.05), (0.72, 0.0), (0.32, 1.0)], False),
+                          ([(0.2, 0.52), (0.66, 0.48)], False)]),
+    "open 4": (4, [([(0.16, 0.0), (0.08, 0.62), (0.75, 0.6)], False),
+                   ([(0.58, 0.16), (0.58, 1.0)], False)]),
+    "looped 2": (2, [([(0.06, 0.22), (0.22, 0.03), (0.45, 0.0), (0.62, 0.12), (0.6, 0.36), (0.4, 0.62),
+                       (0.17, 0.85), (0.13, 0.96), (0.27, 0.98), (0.31, 0.87), (0.19, 0.84), (0.11, 0.93),
+                       (0.32, 1.0), (0.74, 0.97)], True)]),
+}
+
+
 def _catmull_rom(points: np.ndarray, samples_per_segment: int) -> np.ndarray:
     """A smooth curve through ``points`` ``(n, 2)`` (centripetal tension 0.5)."""
     padded = np.vstack([points[0], points, points[-1]])
@@ -59,17 +73,19 @@ def _polyline(points: np.ndarray, samples_per_segment: int) -> np.ndarray:
     return np.vstack(pieces + [points[-1:]])
 
 
-def template_paths(digit: int, samples_per_segment: int = 12) -> list[np.ndarray]:
-    """The digit's strokes as dense ``(n, 2)`` point arrays in the unit box."""
+def template_paths(digit: int | str, samples_per_segment: int = 12) -> list[np.ndarray]:
+    """The strokes of a digit (or of a style in ``STYLE_VARIANTS``, by name)
+    as dense ``(n, 2)`` point arrays in the unit box."""
+    template = STYLE_VARIANTS[digit][1] if isinstance(digit, str) else TEMPLATES[digit]
     paths = []
-    for control, smooth in TEMPLATES[digit]:
+    for control, smooth in template:
         points = np.asarray(control, dtype=np.float64)
         make = _catmull_rom if smooth else _polyline
         paths.append(make(points, samples_per_segment))
     return paths
 
 
-def digit_strokes(digit: int, left: float, top: float, height: float, pen_width: float,
+def digit_strokes(digit: int | str, left: float, top: float, height: float, pen_width: float,
                   slant: float = 0.0, width_scale: float = 1.0,
                   rng: np.random.Generator | None = None, jitter: float = 0.0) -> list[Stroke]:
     """``Stroke`` objects writing ``digit`` with its box's top-left corner at

@@ -16,7 +16,7 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from digitpad.checkpoint import CheckpointError, read_checkpoint, save_checkpoint
+from digitpad.checkpoint import read_checkpoint, save_checkpoint
 from digitpad.data import (AugmentConfig, batch_count, dataset_checksums, load_mnist,
                            stratified_split, subset_indices)
 from digitpad.data.training_augmentation import TrainingAugmentation
