@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from digitpad.data.augment import vary_thickness
-from digitpad.data.components import component_sums, label_components
+from digitpad.data.components import component_boxes, component_sums, label_components
 
 MNIST_SIZE = 28
 # Photos are shrunk to this longest side before the ink is looked for: plenty
@@ -263,6 +263,27 @@ def largest_ink_component(ink: np.ndarray) -> np.ndarray:
         return ink
     largest = int(np.argmax(component_sums(ink, labels, count))) + 1
     return np.where(labels == largest, ink, 0.0).astype(np.float32)
+
+
+# In a picture of a number, a piece of ink is a digit (or part of one) if it
+# is at least this fraction of the largest piece's ink and of its height;
+# smaller pieces are dust, paper texture or stray marks.
+DIGIT_PIECE_MASS = 0.15
+DIGIT_PIECE_HEIGHT = 0.35
+
+
+def digit_ink(ink: np.ndarray) -> np.ndarray:
+    """``ink`` keeping only the pieces big enough to be (parts of) digits."""
+    labels, count = label_components(ink > 0)
+    if count <= 1:
+        return ink
+    mass = component_sums(ink, labels, count)
+    boxes = component_boxes(labels, count)
+    heights = boxes[:, 1] - boxes[:, 0]
+    largest = int(np.argmax(mass))
+    keep = (mass >= DIGIT_PIECE_MASS * mass[largest]) | (heights >= DIGIT_PIECE_HEIGHT * heights[largest])
+    keep &= mass >= 0.02 * mass[largest]
+    return np.where(np.isin(labels, np.flatnonzero(keep) + 1), ink, 0.0).astype(np.float32)
 
 
 def image_to_mnist(image: np.ndarray) -> np.ndarray:

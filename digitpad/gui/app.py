@@ -107,6 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             app.quit()
 
         QTimer.singleShot(0, report_and_quit)
-    elif warning:
-        window.showError("Cannot open checkpoint", warning)
+    else:
+        if warning:
+            window.showError("Cannot open checkpoint", warning)
+        if window.samplesProblem():
+            window.showError("Cannot read your handwriting samples", window.samplesProblem())
     return app.exec()

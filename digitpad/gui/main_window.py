@@ -14,13 +14,14 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QMainWindow, QMenu,
+from PySide6.QtWidgets import (QDialog, QFileDialog, QFrame, QHBoxLayout, QLabel, QMainWindow, QMenu,
                                QMessageBox, QProgressDialog, QPushButton, QSizePolicy, QSlider,
                                QVBoxLayout, QWidget)
 
 from digitpad.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from digitpad.data.mnist import locate_mnist
-from digitpad.data.preprocess import ImageError, extract_ink, largest_ink_component, load_image
+from digitpad.data.personal_samples import PersonalSamples, SampleFileError
+from digitpad.data.preprocess import ImageError, digit_ink, extract_ink, load_image
 from digitpad.nn import MLP
 from digitpad.recognition import NumberRecognition, Recognition, recognise_number
 from digitpad.gui.app_paths import AppPaths
@@ -73,6 +74,10 @@ class MainWindow(QMainWindow):
         self._evaluation_worker = None
         self._retrain_dialog = None
         self._misclassified_dialog = None
+        self._samples_dialog = None
+        self._adapt_dialog = None
+        self._samples = PersonalSamples(paths.data_dir / "samples.npz")
+        self._samples_problem = self._samples.load()
 
         self._live_timer = QTimer(self)
         self._live_timer.setSingleShot(True)
@@ -144,6 +149,7 @@ class MainWindow(QMainWindow):
         self.inputPreview = InputPreview()
         self.inputPreview.setFixedSize(168, 168)
         self.probabilityBars = ProbabilityBars()
+        self.probabilityBars.digitClicked.connect(self.labelDrawing)
 
         preview_caption = QLabel("What the network sees")
         preview_caption.setObjectName("caption")
@@ -203,6 +209,16 @@ class MainWindow(QMainWindow):
         self.misclassifiedAction = action("&Misclassified examples…", self.showMisclassified,
                                           ["Ctrl+M"], "Browse the test digits the model gets wrong")
         self.modelInfoAction = action("Model &info…", self.showModelInfo, ["Ctrl+I"])
+        self.robustnessAction = action("&Robustness report…", self.showRobustnessReport, [],
+                                       "How the model copes with rotated, scaled, thick, noisy and pen-drawn digits")
+        self.samplesAction = action("My &handwriting…", self.showPersonalSamples, ["Ctrl+H"],
+                                    "The drawings you labelled")
+        self.adaptAction = action("&Adapt to my handwriting…", self.showAdaptDialog, [],
+                                  "Fine-tune the model on your labelled drawings")
+        self.labelActions = [action(f"Label drawing as {digit}", lambda checked=False, chosen=digit:
+                                    self.labelDrawing(chosen), [str(digit)],
+                                    f"Save the drawing as a {digit} in My handwriting")
+                             for digit in range(10)]
         self.shortcutsAction = action("&Keyboard shortcuts", self.showShortcuts, ["F1"])
         self.aboutAction = action("&About digitpad", self.showAbout)
 
@@ -221,8 +237,12 @@ class MainWindow(QMainWindow):
         edit_menu = menu_bar.addMenu("&Edit")
         for item in (self.undoAction, self.clearAction, None, self.thinnerAction, self.thickerAction):
             edit_menu.addSeparator() if item is None else edit_menu.addAction(item)
+        label_menu = edit_menu.addMenu("&Label drawing as")
+        for item in self.labelActions:
+            label_menu.addAction(item)
         model_menu = menu_bar.addMenu("&Model")
-        for item in (self.retrainAction, self.evaluateAction, self.misclassifiedAction, None,
+        for item in (self.retrainAction, self.evaluateAction, self.misclassifiedAction,
+                     self.robustnessAction, None, self.samplesAction, self.adaptAction, None,
                      self.modelInfoAction):
             model_menu.addSeparator() if item is None else model_menu.addAction(item)
         help_menu = menu_bar.addMenu("&Help")
@@ -409,7 +429,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def openImage(self, path: str) -> bool:
-        """Read a digit from a picture; on failure explain and keep the drawing."""
+        """Read a digit or a number from a picture; on failure explain and keep the drawing."""
         try:
             grey = load_image(path)
             ink = self._ink_from_picture(grey, path)
@@ -422,24 +442,26 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def _ink_from_picture(grey: np.ndarray, path: str) -> np.ndarray:
-        ink = largest_ink_component(extract_ink(grey))
+        ink = digit_ink(extract_ink(grey))
         if not ink.any():
             raise ImageError(f"{path}: no digit found in the picture (it looks blank)")
         return ink
 
     # -- MNIST test set -----------------------------------------------------------
-    def _mnist_location(self) -> tuple[Path | None, bool] | None:
+    def _mnist_location(self, splits: tuple[str, ...] = ("test",)) -> tuple[Path | None, bool] | None:
         """Where to load MNIST from, asking to download it when it is missing.
 
         Returns ``(data_dir, download_allowed)``, or None if the user declined.
         """
         configured = self._settings.mnist_dir() or None
         data_dir = Path(configured) if configured else None
-        if locate_mnist("test", data_dir, cache_dir=self._paths.mnist_cache_dir) is not None:
+        if all(locate_mnist(split, data_dir, cache_dir=self._paths.mnist_cache_dir) is not None
+               for split in splits):
             return data_dir, False
+        what, size = ("test digits", "about 1.7 MB") if splits == ("test",) else ("digits", "about 11 MB")
         box = QMessageBox(QMessageBox.Icon.Question, "MNIST needed",
-                          "The MNIST test digits were not found on this computer.\n\n"
-                          "digitpad can download them (about 1.7 MB) from the public mirrors, "
+                          f"The MNIST {what} were not found on this computer.\n\n"
+                          f"digitpad can download them ({size}) from the public mirrors, "
                           "or you can choose a folder that holds the MNIST files.", parent=self)
         download = box.addButton("Download", QMessageBox.ButtonRole.AcceptRole)
         choose = box.addButton("Choose folder…", QMessageBox.ButtonRole.ActionRole)
@@ -544,6 +566,101 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
+    # -- my handwriting -----------------------------------------------------------
+    def personalSamples(self) -> PersonalSamples:
+        return self._samples
+
+    def samplesProblem(self) -> str | None:
+        """Why the saved samples could not be read at start-up (None if they could)."""
+        return self._samples_problem
+
+    def _focused_strokes(self) -> list:
+        """The strokes of the digit in the bars: all of them, or for a number its digit's."""
+        strokes = self.canvas.strokes()
+        number = self._number
+        if number is None or len(number) < 2:
+            return strokes
+        top, bottom, left, right = number.boxes[self._focused_digit(number)]
+        scale = self.canvas.deviceScale()
+        return [stroke for stroke in strokes
+                if left <= stroke.points[:, 0].mean() * scale <= right]
+
+    @Slot(int)
+    def labelDrawing(self, digit: int) -> bool:
+        """Save what is drawn (for a number, the digit in the bars) as ``digit`` in My handwriting."""
+        recognition = self._recognition
+        if recognition is None:
+            self.statusBar().showMessage("Draw a digit first, then press its key to label it.", 5000)
+            return False
+        try:
+            self._samples.add(digit, recognition.mnist_image, self._focused_strokes())
+        except SampleFileError as error:
+            self.showError("Cannot save the sample", f"{error}\n\nYour drawing is unchanged.")
+            return False
+        count = int(self._samples.counts()[digit])
+        message = (f"Saved as a {digit} in My handwriting ({count} × {digit}, {len(self._samples)} samples "
+                   "in all).")
+        if recognition.digit != digit:
+            message += f" The network had read {recognition.digit}."
+        self.statusBar().showMessage(message, 8000)
+        if self._number is not None and len(self._number) == 1:
+            self.canvas.clear()
+        if self._samples_dialog is not None:
+            self._samples_dialog.refresh()
+        return True
+
+    @Slot()
+    def showPersonalSamples(self) -> None:
+        from digitpad.gui.personal_samples_dialog import PersonalSamplesDialog
+
+        if self._samples_dialog is None:
+            self._samples_dialog = PersonalSamplesDialog(self._samples, self)
+            self._samples_dialog.loadSample.connect(self._load_sample)
+            self._samples_dialog.adaptRequested.connect(self.showAdaptDialog)
+        self._samples_dialog.refresh()
+        self._samples_dialog.show()
+        self._samples_dialog.raise_()
+
+    def samplesDialog(self):
+        return self._samples_dialog
+
+    @Slot(object)
+    def _load_sample(self, sample) -> None:
+        if sample.strokes:
+            self.canvas.setStrokes(sample.strokes)
+        else:
+            self.canvas.setImage(sample.float_image())
+
+    @Slot()
+    def showAdaptDialog(self, mnist=None) -> None:
+        from digitpad.gui.adapt_dialog import AdaptDialog
+
+        images, labels = self._samples.arrays()
+        location = (None, False) if mnist is not None else self._mnist_location(("train", "test"))
+        if location is None:
+            return
+        data_dir, download = location
+        dialog = AdaptDialog(self._model, self._model_path, self._metadata, images, labels,
+                             self._paths.data_dir / "adapted", data_dir, download,
+                             self._paths.mnist_cache_dir, self, mnist=mnist)
+        dialog.useModel.connect(self.openCheckpoint)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._adapt_dialog = dialog
+        dialog.show()
+
+    @Slot()
+    def showRobustnessReport(self) -> None:
+        from digitpad.gui.robustness_dialog import RobustnessDialog
+
+        location = self._mnist_location()
+        if location is None:
+            return
+        data_dir, download = location
+        dialog = RobustnessDialog(self._model, self._model_path.name, data_dir, download,
+                                  self._paths.mnist_cache_dir, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
     # -- other windows -----------------------------------------------------------
     @Slot()
     def showRetrainDialog(self) -> None:
@@ -582,9 +699,12 @@ class MainWindow(QMainWindow):
                           "and trained on the MNIST handwritten digits.</p>")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self._retrain_dialog is not None and not self._retrain_dialog.close():
-            event.ignore()
-            return
+        # Every open window stops its background work first; Retrain may ask
+        # the user, who can decline and keep the app open.
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible() and not dialog.close():
+                event.ignore()
+                return
         if self._evaluation_thread is not None:
             self._evaluation_worker.cancel()
             self._evaluation_thread.quit()

@@ -197,3 +197,31 @@ def test_a_recent_checkpoint_that_disappeared_is_dropped_from_the_menu(window, t
     assert warnings and "no such file" in warnings[0][1]
     assert str(gone) not in settings.recent_checkpoints()
     assert all(action.text() != "gone.npz" for action in window.recentMenu.actions())
+
+
+def phone_photo_of_number(path, text, seed=0):
+    """Grey paper, uneven light, noise, dust and a number in dark ink."""
+    from digitpad.data.digit_templates import number_strokes
+
+    rng = np.random.default_rng(seed)
+    height, width = 480, 900
+    rows, columns = np.indices((height, width))
+    paper = 0.55 + 0.3 * columns / width + 0.1 * np.sin(rows / 90.0)
+    picture = Image.fromarray((np.clip(paper, 0, 1) * 255).astype(np.uint8))
+    pen = ImageDraw.Draw(picture)
+    for stroke in number_strokes(text, 90, 110, 260, 14, gap=0.35):
+        pen.line([tuple(point) for point in stroke.points[:, :2]], fill=35, width=14, joint="curve")
+    for _ in range(6):
+        x, y = rng.integers(20, width - 20), rng.integers(20, height - 20)
+        pen.ellipse((x, y, x + 4, y + 3), fill=70)
+    grey = np.clip(np.asarray(picture, np.float32) / 255 + rng.normal(0, 0.04, (height, width)), 0, 1)
+    Image.fromarray((grey * 255).astype(np.uint8)).convert("RGB").save(path, quality=85)
+
+
+@pytest.mark.parametrize("text", ["305", "1984", "72"])
+def test_a_photo_of_a_number_on_paper_is_read(window, tmp_path, text):
+    window.resize(1300, 640)
+    path = tmp_path / f"{text}.jpg"
+    phone_photo_of_number(path, text, seed=int(text))
+    assert window.openImage(str(path))
+    assert window.numberRecognition().text == text

@@ -1,0 +1,82 @@
+"""Background job for Model → Adapt to my handwriting: load MNIST (to mix in
+and to measure on), fine-tune a copy of the model on the user's samples with
+``adapt_to_handwriting``, report progress per batch, stop within one batch
+when cancelled, and hand back the result by signal.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Signal, Slot
+
+from digitpad.data import MnistError, load_mnist
+from digitpad.gui.background import CancellableWorker, Cancelled
+from digitpad.nn import MLP
+from digitpad.train import Callback
+from digitpad.train.adapt import AdaptConfig, adapt_to_handwriting
+
+
+class _Progress(Callback):
+    def __init__(self, worker: "AdaptWorker") -> None:
+        self.worker = worker
+        self._last = 0.0
+
+    def on_batch_end(self, trainer, batch, logs) -> None:
+        if self.worker.isCancelRequested():
+            trainer.stop_training = True
+            return
+        now = time.monotonic()
+        if now - self._last > 0.1:
+            self._last = now
+            done = trainer.epoch * trainer.batches_per_epoch + batch + 1
+            self.worker.progress.emit(done / (trainer.epochs * trainer.batches_per_epoch))
+
+
+class AdaptWorker(CancellableWorker):
+    status = Signal(str)
+    progress = Signal(float)        # fraction of the fine-tuning done
+    succeeded = Signal(object)      # AdaptationResult
+
+    def __init__(self, model: MLP, images: np.ndarray, labels: np.ndarray, data_dir: Path | None,
+                 download: bool, cache_dir: Path | None = None, config: AdaptConfig = AdaptConfig(),
+                 mnist=None) -> None:
+        super().__init__()
+        self._model, self._images, self._labels = model, images, labels
+        self._data_dir, self._download, self._cache_dir = data_dir, download, cache_dir
+        self._config = config
+        self._mnist = mnist         # preloaded ((train images, labels), (test images, labels)) for tests
+
+    def _load(self):
+        if self._mnist is not None:
+            return self._mnist
+        self.status.emit("Loading MNIST…")
+        loaded = []
+        for split in ("train", "test"):
+            images, labels = load_mnist(split, self._data_dir, self._download, cache_dir=self._cache_dir,
+                                        progress=self.reportDownload)
+            loaded.append((images.reshape(len(images), -1).astype(np.float32) / 255, labels.astype(np.int64)))
+        return loaded
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            mnist_train, mnist_test = self._load()
+            if self.isCancelRequested():
+                raise Cancelled
+            self.status.emit("Learning your handwriting…")
+            result = adapt_to_handwriting(self._model, self._images, self._labels, mnist_train, mnist_test,
+                                          self._config, callbacks=[_Progress(self)])
+            if result.status == "stopped":
+                raise Cancelled
+            self.succeeded.emit(result)
+        except Cancelled:
+            self.cancelled.emit()
+        except (MnistError, ValueError) as error:
+            self.failed.emit(str(error))
+        except Exception as error:  # a worker must always report back
+            self.failed.emit(f"Adapting failed unexpectedly: {error!r}")
+        finally:
+            self.done.emit()

@@ -1,0 +1,51 @@
+"""Background job for Model → Robustness report: find (or download) the MNIST
+test set and compute ``robustness_report``, handing back each finished part
+by signal so the window can plot it at once; Cancel stops between parts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Signal, Slot
+
+from digitpad.data import MnistError, load_mnist
+from digitpad.gui.background import CancellableWorker, Cancelled
+from digitpad.nn import MLP
+from digitpad.train.robustness import robustness_report
+
+
+class RobustnessWorker(CancellableWorker):
+    partReady = Signal(str, object)      # step name, its result (a Curve or an accuracy)
+    succeeded = Signal(object)           # RobustnessReport
+
+    def __init__(self, model: MLP, data_dir: Path | None, download: bool, cache_dir: Path | None = None,
+                 sample: int = 2000, drawn_sample: int = 300) -> None:
+        super().__init__()
+        self._model = model
+        self._data_dir = data_dir
+        self._download = download
+        self._cache_dir = cache_dir
+        self._sample = sample
+        self._drawn_sample = drawn_sample
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            images, labels = load_mnist("test", self._data_dir, self._download, cache_dir=self._cache_dir,
+                                        progress=self.reportDownload)
+            report = robustness_report(self._model, images.astype(np.float32) / 255, labels.astype(np.int64),
+                                       sample=self._sample, drawn_sample=self._drawn_sample,
+                                       progress=self.partReady.emit, should_stop=self.isCancelRequested)
+            if report is None:
+                raise Cancelled
+            self.succeeded.emit(report)
+        except Cancelled:
+            self.cancelled.emit()
+        except MnistError as error:
+            self.failed.emit(str(error))
+        except Exception as error:  # a worker must always report back
+            self.failed.emit(f"The robustness report failed unexpectedly: {error!r}")
+        finally:
+            self.done.emit()
