@@ -41,3 +41,39 @@ def test_unsure_when_the_top_probability_is_low(model):
     assert result is not None
     assert result.unsure == (result.confidence < 0.6)
     assert result.runner_up() != result.digit
+
+
+def written_number(text, gap=0.3, pen=16, **options):
+    from digitpad.data.digit_templates import number_strokes
+
+    strokes = number_strokes(text, 40, 40, 200, pen, gap=gap, **options)
+    width = int(max(stroke.points[:, 0].max() for stroke in strokes)) + 60
+    return render_strokes(strokes, 280, width)
+
+
+@pytest.mark.parametrize("text", ["12", "305", "2026", "74159", "683920"])
+def test_numbers_are_read_digit_by_digit(model, text):
+    from digitpad.recognition import recognise_number
+
+    result = recognise_number(model, written_number(text))
+    assert result.text == text and len(result) == len(text)
+    boxes = [box[2] for box in result.boxes]
+    assert boxes == sorted(boxes)
+    assert 0 < result.confidence <= 1
+
+
+def test_touching_digits_are_cut_only_when_that_reads_better(model):
+    from digitpad.recognition import recognise_number
+
+    assert recognise_number(model, written_number("23", gap=-0.03)).text == "23"
+    wide_zero = written_number("0", width_scales={0: 1.8})
+    assert recognise_number(model, wide_zero).text == "0"
+
+
+def test_a_single_digit_number_is_exactly_the_single_recognition(model):
+    from digitpad.recognition import recognise_number
+
+    ink = written_number("6")
+    number, single = recognise_number(model, ink), recognise(model, ink)
+    np.testing.assert_array_equal(number.digits[0].probabilities, single.probabilities)
+    assert recognise_number(model, np.zeros((50, 50), np.float32)) is None

@@ -24,7 +24,7 @@ _HYPERPARAMETERS = ("hidden_sizes", "activation", "dropout", "optimizer", "learn
                     "momentum", "nesterov", "weight_decay", "max_grad_norm", "schedule",
                     "warmup_epochs", "step_epochs", "gamma", "min_learning_rate", "batch_size",
                     "epochs", "label_smoothing", "augment", "augment_strength", "augment_thickness",
-                    "augment_redraw", "validation_size",
+                    "augment_redraw", "augment_styles", "validation_size",
                     "patience", "train_subset", "seed")
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -109,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     augmentation.add_argument("--augment-redraw", type=float, metavar="P",
                               help="redraw a fraction P of training digits from their skeleton with "
                                    "a random round pen, like canvas strokes (default: 0)")
+    augmentation.add_argument("--augment-styles", type=float, metavar="P",
+                              help="rewrite a fraction P of training 1s and 7s the continental way "
+                                   "(up-stroke on the 1, crossed 7) (default: 0)")
 
     files = parser.add_argument_group("data and output")
     files.add_argument("--data-dir", type=Path, metavar="DIR",

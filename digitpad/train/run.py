@@ -136,11 +136,13 @@ def build_schedule(config: TrainConfig, steps_per_epoch: int) -> Callable[[int],
     return WarmupSchedule(schedule, warmup_steps) if warmup_steps else schedule
 
 
-def build_augment(config: TrainConfig, train_images: np.ndarray) -> TrainingAugmentation | None:
+def build_augment(config: TrainConfig, train_images: np.ndarray,
+                  train_labels: np.ndarray) -> TrainingAugmentation | None:
     distortions = None
     if config.augment and config.augment_strength > 0:
         distortions = AugmentConfig(thickness=config.augment_thickness).scaled(config.augment_strength)
-    augmentation = TrainingAugmentation(distortions, config.augment_redraw, train_images)
+    augmentation = TrainingAugmentation(distortions, config.augment_redraw, train_images,
+                                        config.augment_styles, train_labels)
     return None if augmentation.is_identity else augmentation
 
 
@@ -219,7 +221,7 @@ def run_training(config: TrainConfig | None, run_dir: str | os.PathLike, *,
         standard.append(ProgressBar())
     trainer = Trainer(model, optimizer, SoftmaxCrossEntropy(config.label_smoothing),
                       batch_size=config.batch_size, epochs=config.epochs, rng=rng,
-                      augment=build_augment(config, data.train_images),
+                      augment=build_augment(config, data.train_images, data.train_labels),
                       max_grad_norm=config.max_grad_norm,
                       callbacks=[*standard, *callbacks])
     if resumed is not None:

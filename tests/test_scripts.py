@@ -1,0 +1,32 @@
+"""The command-line scripts that produce reports run end to end (on small samples)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_evaluate_writes_the_report_and_its_plots(tmp_path, mnist_dir):
+    completed = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "scripts" / "evaluate.py"), str(REPO_ROOT / "models" / "digitpad-mlp.npz"),
+         "--data-dir", str(mnist_dir), "--no-download", "--output-dir", str(tmp_path), "--sample", "40",
+         "--drawn-sample", "4"],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert completed.returncode == 0, completed.stderr
+    assert "MNIST test accuracy" in completed.stdout and "Rotation" in completed.stdout
+    report = json.loads((tmp_path / "robustness.json").read_text())
+    assert report["mnist_accuracy"] > 0.99
+    assert [curve["name"] for curve in report["curves"]] == ["rotation", "scale", "shift", "thickness",
+                                                             "noise", "drawn"]
+    assert (tmp_path / "robustness.png").stat().st_size > 10000
+
+
+def test_evaluate_reports_a_bad_checkpoint(tmp_path):
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"x")
+    completed = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "evaluate.py"), str(bad)],
+                               capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 1 and str(bad) in completed.stderr and "Traceback" not in completed.stderr

@@ -1,0 +1,78 @@
+"""Adapting to a writer's samples and the robustness report, on small data."""
+
+import numpy as np
+import pytest
+
+from digitpad.checkpoint import bundled_checkpoint_path, load_checkpoint
+from digitpad.data.digit_templates import digit_strokes
+from digitpad.data.preprocess import prepare_for_network
+from digitpad.data.strokes import render_strokes
+from digitpad.train.adapt import AdaptConfig, adapt_to_handwriting, holdout_split
+from digitpad.train.robustness import perturbation_curve, robustness_report
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_checkpoint(bundled_checkpoint_path())[0]
+
+
+def continental_ones(count, seed):
+    rng = np.random.default_rng(seed)
+    images = []
+    for _ in range(count):
+        height = rng.uniform(150, 350)
+        strokes = digit_strokes("continental 1", 30, 30, height, 0.08 * height, rng=rng, jitter=0.02,
+                                slant=rng.uniform(-0.1, 0.15))
+        images.append(prepare_for_network(render_strokes(strokes, int(height) + 60, int(height) + 60)))
+    return np.stack(images).reshape(count, -1)
+
+
+def test_holdout_split_keeps_every_digit_in_training():
+    labels = np.array([1] * 8 + [7] * 4 + [3])
+    train, holdout = holdout_split(labels, 0.25, np.random.default_rng(0))
+    assert sorted(np.concatenate([train, holdout])) == list(range(len(labels)))
+    assert list(np.bincount(labels[holdout], minlength=10)[[1, 7, 3]]) == [2, 1, 0]
+    assert set(labels[train]) == {1, 3, 7}
+
+
+def test_adaptation_teaches_a_style_without_forgetting_mnist(model, mnist_test_split):
+    images, labels = mnist_test_split
+    mnist_train = (images[:3000], labels[:3000])
+    mnist_test = (images[5000:7000], labels[5000:7000])
+    taught, fresh = continental_ones(16, 1), continental_ones(30, 2)
+    before_fresh = (model.predict(fresh) == 1).mean()
+    weights_before = model.state_dict()
+    result = adapt_to_handwriting(model, taught, np.ones(16, np.int64), mnist_train, mnist_test,
+                                  AdaptConfig(epochs=3, mnist_digits=3000))
+    after_fresh = (result.model.predict(fresh) == 1).mean()
+    assert result.status == "completed" and result.train_count == 12 and result.holdout_count == 4
+    assert after_fresh > before_fresh and after_fresh >= 0.9
+    assert result.after["mnist_test"] >= result.before["mnist_test"] - 0.01
+    for name, value in model.state_dict().items():          # the input model is untouched
+        np.testing.assert_array_equal(value, weights_before[name])
+    with pytest.raises(ValueError, match="at least"):
+        adapt_to_handwriting(model, taught[:3], np.ones(3, np.int64), mnist_train, None)
+
+
+def test_perturbation_curves_behave(model, mnist_test_split):
+    images, labels = mnist_test_split
+    squares = images[:200].reshape(-1, 28, 28)
+    rotation = perturbation_curve(model, squares, labels[:200], "rotation", np.random.default_rng(0))
+    network = rotation.accuracy["network alone"]
+    assert network[rotation.values.index(0)] > 0.97
+    assert network[0] < network[rotation.values.index(0)]            # 45 degrees hurts
+    shift = perturbation_curve(model, squares, labels[:200], "shift", np.random.default_rng(0))
+    # Re-centring undoes a shift; the bare network suffers from it.
+    assert shift.accuracy["with preprocessing"][-1] > shift.accuracy["network alone"][-1]
+
+
+def test_report_can_be_stopped_and_runs_through(model, mnist_test_split):
+    images, labels = mnist_test_split
+    squares = images[:300].reshape(-1, 28, 28)
+    assert robustness_report(model, squares, labels[:300], sample=30, drawn_sample=3,
+                             should_stop=lambda: True) is None
+    steps = []
+    report = robustness_report(model, squares, labels[:300], sample=30, drawn_sample=3,
+                               progress=lambda step, result: steps.append(step))
+    assert steps == ["mnist", "rotation", "scale", "shift", "thickness", "noise", "drawn", "templates"]
+    assert set(report.to_dict()) == {"mnist_accuracy", "drawn_accuracy", "template_accuracy", "curves"}
