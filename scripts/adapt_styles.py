@@ -22,20 +22,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from digitpad.checkpoint import bundled_checkpoint_path, load_checkpoint  # noqa: E402
 from digitpad.data import load_mnist  # noqa: E402
-from digitpad.data.digit_templates import STYLE_VARIANTS, digit_strokes  # noqa: E402
+from digitpad.data.digit_templates import STYLE_VARIANTS, random_ink  # noqa: E402
 from digitpad.data.preprocess import prepare_for_network  # noqa: E402
-from digitpad.data.strokes import render_strokes  # noqa: E402
 from digitpad.train.adapt import AdaptConfig, adapt_to_handwriting  # noqa: E402
 
 
 def written(style: str, count: int, rng: np.random.Generator) -> np.ndarray:
-    images = []
-    for _ in range(count):
-        height = rng.uniform(120, 380)
-        strokes = digit_strokes(style, 30, 30, height, rng.uniform(0.04, 0.12) * height,
-                                slant=rng.uniform(-0.15, 0.2), width_scale=rng.uniform(0.8, 1.2),
-                                rng=rng, jitter=0.025)
-        images.append(prepare_for_network(render_strokes(strokes, int(height) + 60, int(height) + 60)))
+    """``count`` renderings of ``style`` as network inputs, ``(count, 784)``."""
+    images = [prepare_for_network(random_ink(style, rng, pen_fraction=(0.04, 0.12), height=(120, 380)))
+              for _ in range(count)]
     return np.stack(images).reshape(count, -1)
 
 

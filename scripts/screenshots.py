@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Render digitpad's screens to PNG files, offscreen: the main window with a
-drawn digit, the retrain dialog in the middle of a (small) training run, and
-the misclassified-digits browser. Used to check the look and for the README.
+drawn digit and with a written number, the retrain dialog in the middle of a
+(small) training run, the misclassified-digits browser, My handwriting, the
+adaptation dialog after a run, and the robustness report. Used to check the
+look and for the README.
 
     python scripts/screenshots.py [--output-dir assets/screenshots] [--data-dir DIR]
                                   [--checkpoint PATH] [--scale 1]
@@ -120,6 +122,49 @@ def main() -> int:
     browser.setFilter(None, None)
     app.processEvents()
     browser.grab().save(str(args.output_dir / "misclassified.png"))
+    browser.close()
+
+    from digitpad.data.digit_templates import STYLE_VARIANTS, digit_strokes
+    from digitpad.gui.robustness_dialog import RobustnessDialog
+    from digitpad.gui.synthetic_input import write_number
+
+    window.canvas.clear()
+    window.canvas.setPenWidth(16)
+    write_number(window.canvas, "2026", height_fraction=0.42, gap=0.25)
+    app.processEvents()
+    window.grab().save(str(args.output_dir / "number.png"))
+
+    rng = np.random.default_rng(0)
+    for index in range(24):
+        style = list(STYLE_VARIANTS)[index % 4] if index % 3 else index % 10
+        label = STYLE_VARIANTS[style][0] if isinstance(style, str) else style
+        height = window.canvas.height() * rng.uniform(0.45, 0.7)
+        window.canvas.setStrokes(digit_strokes(style, 250, 60, height, 20, rng=rng, jitter=0.02))
+        window.labelDrawing(label)
+    window.showPersonalSamples()
+    samples = window.samplesDialog()
+    app.processEvents()
+    samples.grab().save(str(args.output_dir / "my-handwriting.png"))
+    samples.close()
+
+    train_images, train_labels = load_mnist("train", args.data_dir, download=False)
+    mnist = [(train_images[:4000].reshape(-1, 784) / np.float32(255), train_labels[:4000].astype(np.int64)),
+             (images.reshape(-1, 784) / np.float32(255), labels.astype(np.int64))]
+    window.showAdaptDialog(mnist=mnist)
+    adapt = window._adapt_dialog
+    adapt.start()
+    wait_until(app, lambda: not adapt.isRunning(), timeout=600)
+    app.processEvents()
+    adapt.grab().save(str(args.output_dir / "adapt.png"))
+    adapt.discard()
+
+    report = RobustnessDialog(model, checkpoint.name, args.data_dir, False, None, window, sample=500,
+                              drawn_sample=60)
+    report.show()
+    wait_until(app, lambda: not report.isRunning(), timeout=900)
+    app.processEvents()
+    report.grab().save(str(args.output_dir / "robustness.png"))
+    report.close()
     print("wrote", ", ".join(sorted(path.name for path in args.output_dir.glob("*.png"))))
     return 0
 

@@ -126,3 +126,23 @@ def number_strokes(text: str, left: float, top: float, height: float, pen_width:
         strokes += digit_strokes(digit, offset, top, height, pen_width, slant=slant, width_scale=scale)
         cursor += (xs.max() - xs.min()) * height + gap * height
     return strokes
+
+
+def random_ink(style: int | str, rng: np.random.Generator, pen_fraction=(0.03, 0.15),
+               height=(80.0, 400.0)) -> np.ndarray:
+    """One rendering of a digit template (or named style) as a person might
+    write it: random size, pen width (a fraction of the height), slant,
+    width and wobble. Returns the canvas ink, ``(H, W)`` float32."""
+    from digitpad.data.strokes import render_strokes
+
+    digit_height = rng.uniform(*height)
+    strokes = digit_strokes(style, 20, 20, digit_height, rng.uniform(*pen_fraction) * digit_height,
+                            slant=rng.uniform(-0.2, 0.25), width_scale=rng.uniform(0.75, 1.25),
+                            rng=rng, jitter=0.02)
+    side = int(digit_height * 1.6) + 40
+    return render_strokes(strokes, int(digit_height) + 40, side)
+
+
+def style_label(style: int | str) -> int:
+    """The digit a template or named style writes."""
+    return STYLE_VARIANTS[style][0] if isinstance(style, str) else int(style)

@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 
 from digitpad.data.augment import affine_matrices, affine_source_grid, bilinear_sample, vary_thickness
-from digitpad.data.digit_templates import STYLE_VARIANTS, TEMPLATES, digit_strokes
+from digitpad.data.digit_templates import STYLE_VARIANTS, TEMPLATES, random_ink, style_label
 from digitpad.data.preprocess import image_to_mnist, prepare_for_network
 from digitpad.data.skeleton import image_to_strokes
 from digitpad.data.strokes import render_strokes
@@ -161,16 +161,9 @@ def drawn_curves(model: MLP, images: np.ndarray, labels: np.ndarray, pen_fractio
 def template_accuracy(model: MLP, rng: np.random.Generator, per_style: int = 10) -> float:
     """Accuracy on the pen templates of every digit and writing style, each
     drawn ``per_style`` times with random size, slant, wobble and pen."""
-    styles = [(digit, digit) for digit in TEMPLATES] + [(name, digit) for name, (digit, _) in STYLE_VARIANTS.items()]
-    images, labels = [], []
-    for style, digit in styles:
-        for _ in range(per_style):
-            height = rng.uniform(80, 400)
-            strokes = digit_strokes(style, 20, 20, height, rng.uniform(0.03, 0.15) * height,
-                                    slant=rng.uniform(-0.2, 0.25), width_scale=rng.uniform(0.75, 1.25),
-                                    rng=rng, jitter=0.02)
-            images.append(prepare_for_network(render_strokes(strokes, int(height) + 40, int(height) + 40)))
-            labels.append(digit)
+    styles = [*TEMPLATES, *STYLE_VARIANTS]
+    images = [prepare_for_network(random_ink(style, rng)) for style in styles for _ in range(per_style)]
+    labels = [style_label(style) for style in styles for _ in range(per_style)]
     return float((model.predict(np.stack(images)) == np.array(labels)).mean())
 
 

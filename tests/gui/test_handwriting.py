@@ -144,3 +144,23 @@ def test_closing_the_robustness_window_stops_its_work(window, mnist_dir, qtbot):
     assert not dialog.isRunning() or dialog._thread.isFinished()
     assert time.monotonic() - started < 10
     assert dialog.report() is None
+
+
+def test_cancelling_adaptation_keeps_the_model(window, mnist_dir, qtbot):
+    from digitpad.data import load_mnist
+
+    images, labels = load_mnist("train", mnist_dir, download=False)
+    mnist = [(images[:20000].reshape(-1, 784).astype(np.float32) / 255, labels[:20000].astype(np.int64))] * 2
+    for index in range(8):
+        write_digit(window.canvas, index % 3)
+        window.labelDrawing(index % 3)
+    model_before = window.model()
+    window.showAdaptDialog(mnist=mnist)
+    dialog = window._adapt_dialog
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.progressBar.value() > 0, timeout=60000)
+    dialog.cancel()
+    qtbot.waitUntil(lambda: not dialog.isRunning(), timeout=20000)
+    assert dialog.result() is None and "Cancelled" in dialog.statusLabel.text()
+    assert not dialog.keepButton.isEnabled()
+    assert window.model() is model_before

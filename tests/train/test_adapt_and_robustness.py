@@ -4,9 +4,8 @@ import numpy as np
 import pytest
 
 from digitpad.checkpoint import bundled_checkpoint_path, load_checkpoint
-from digitpad.data.digit_templates import digit_strokes
+from digitpad.data.digit_templates import random_ink
 from digitpad.data.preprocess import prepare_for_network
-from digitpad.data.strokes import render_strokes
 from digitpad.train.adapt import AdaptConfig, adapt_to_handwriting, holdout_split
 from digitpad.train.robustness import perturbation_curve, robustness_report
 
@@ -18,13 +17,8 @@ def model():
 
 def continental_ones(count, seed):
     rng = np.random.default_rng(seed)
-    images = []
-    for _ in range(count):
-        height = rng.uniform(150, 350)
-        strokes = digit_strokes("continental 1", 30, 30, height, 0.08 * height, rng=rng, jitter=0.02,
-                                slant=rng.uniform(-0.1, 0.15))
-        images.append(prepare_for_network(render_strokes(strokes, int(height) + 60, int(height) + 60)))
-    return np.stack(images).reshape(count, -1)
+    return np.stack([prepare_for_network(random_ink("continental 1", rng, pen_fraction=(0.06, 0.1)))
+                     for _ in range(count)]).reshape(count, -1)
 
 
 def test_holdout_split_keeps_every_digit_in_training():
