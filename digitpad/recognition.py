@@ -50,7 +50,9 @@ def recognise(model: MLP, ink: np.ndarray, min_extent: float = MIN_INK_EXTENT) -
     top, bottom, left, right = box
     if max(bottom - top, right - left) < max(min_extent, MIN_INK_EXTENT):
         return None
-    mnist_image = prepare_for_network(ink)
+    # The preprocessing crops to the ink anyway; handing it the crop spares it
+    # scanning the whole canvas again.
+    mnist_image = prepare_for_network(ink[top:bottom, left:right])
     probabilities = model.predict_proba(mnist_image)[0]
     return Recognition(int(probabilities.argmax()), probabilities, mnist_image)
 

@@ -23,7 +23,7 @@ from digitpad.checkpoint import BUNDLED_CHECKPOINT_NAME, load_checkpoint  # noqa
 MODELS = Path(__file__).resolve().parent.parent / "models"
 
 
-def card(run_dir: Path, command: str, machine: str) -> str:
+def card(run_dir: Path, command: str, machine: str, robustness: dict | None = None) -> str:
     config = json.loads((run_dir / "config.json").read_text())
     report = json.loads((run_dir / "report.json").read_text())
     model, metadata = load_checkpoint(run_dir / "best.npz")
@@ -35,6 +35,12 @@ def card(run_dir: Path, command: str, machine: str) -> str:
                     f"random affine (rotation ±12°, scale ±12%, shear ±10°, shift ±2.5 px) and elastic "
                     f"distortion (alpha 34, sigma 5.5) at strength {config['augment_strength']}, "
                     f"stroke-width variation {config['augment_thickness']}")
+    if config.get("augment_redraw"):
+        augmentation += (f"; {config['augment_redraw']:.0%} of digits redrawn from their skeleton with a "
+                         "random round pen (uniform strokes, like a mouse or stylus)")
+    if config.get("augment_styles"):
+        augmentation += (f"; {config['augment_styles']:.0%} of 1s and 7s rewritten the continental way "
+                         "(up-stroke on the 1, crossed 7)")
     lines = [
         "# Model card: digitpad-mlp.npz", "",
         "The network digitpad ships with: a multilayer perceptron written from scratch in NumPy,",
@@ -71,6 +77,14 @@ def card(run_dir: Path, command: str, machine: str) -> str:
                      f"{float(row['val_accuracy']) * 100:.2f}% |")
     lines += ["", "The training loss includes label smoothing, so it cannot fall below about 0.5;",
               "the validation loss is plain cross-entropy.", ""]
+    if robustness is not None:
+        lines += ["## Robustness (`scripts/evaluate.py`)", "",
+                  f"- MNIST test digits redrawn as pen strokes through the canvas renderer, mean over "
+                  f"pen widths 2-20% of the digit's height and heights 60-400 px: "
+                  f"**{robustness['drawn_accuracy'] * 100:.1f}%**",
+                  f"- Pen templates of every digit and of unusual styles (continental 1 and 7, open 4, "
+                  f"looped 2), random size, slant, wobble and pen: **{robustness['template_accuracy'] * 100:.1f}%**",
+                  "", "![robustness curves](robustness.png)", ""]
     return "\n".join(lines)
 
 
@@ -79,10 +93,16 @@ def main() -> int:
     parser.add_argument("run_dir", type=Path)
     parser.add_argument("--command", required=True, help="the command that produced the run")
     parser.add_argument("--machine", default="a 2-core x86-64 machine (AMD EPYC, no GPU)")
+    parser.add_argument("--robustness", type=Path,
+                        help="folder with robustness.json/.png from scripts/evaluate.py for this model")
     args = parser.parse_args()
     MODELS.mkdir(exist_ok=True)
     shutil.copyfile(args.run_dir / "best.npz", MODELS / BUNDLED_CHECKPOINT_NAME)
-    (MODELS / "README.md").write_text(card(args.run_dir, args.command, args.machine))
+    robustness = None
+    if args.robustness is not None:
+        robustness = json.loads((args.robustness / "robustness.json").read_text())
+        shutil.copyfile(args.robustness / "robustness.png", MODELS / "robustness.png")
+    (MODELS / "README.md").write_text(card(args.run_dir, args.command, args.machine, robustness))
     print("wrote", MODELS / BUNDLED_CHECKPOINT_NAME, "and", MODELS / "README.md")
     return 0
 

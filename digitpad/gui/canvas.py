@@ -100,6 +100,12 @@ class DrawingCanvas(QWidget):
         """The ink, ``(height, width)`` float32 in [0, 1], bright on black (a copy)."""
         return self._ink.copy()
 
+    def inkView(self) -> np.ndarray:
+        """The ink without copying it (read-only; valid until the next change)."""
+        view = self._ink.view()
+        view.flags.writeable = False
+        return view
+
     def clear(self) -> None:
         """Remove every stroke and any loaded picture."""
         if self.isEmpty():

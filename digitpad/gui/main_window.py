@@ -271,7 +271,7 @@ class MainWindow(QMainWindow):
     def recogniseNow(self) -> None:
         """Recognise the canvas now and update the preview and the bars."""
         self._live_timer.stop()
-        self._show_result(recognise_number(self._model, self.canvas.image(), self._speck_size()))
+        self._show_result(recognise_number(self._model, self.canvas.inkView(), self._speck_size()))
 
     def _speck_size(self) -> float:
         """Ink no larger than a dab of the widest pen used is a speck, not a digit."""
