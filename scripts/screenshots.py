@@ -129,10 +129,13 @@ def main() -> int:
     from digitpad.gui.synthetic_input import write_number
 
     window.canvas.clear()
+    window.resize(1250, 640)
+    app.processEvents()
     window.canvas.setPenWidth(16)
     write_number(window.canvas, "2026", height_fraction=0.42, gap=0.25)
     app.processEvents()
     window.grab().save(str(args.output_dir / "number.png"))
+    window.resize(1000, 640)
 
     rng = np.random.default_rng(0)
     for index in range(24):

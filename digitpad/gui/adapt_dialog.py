@@ -78,7 +78,8 @@ class AdaptDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.progressBar)
         layout.addWidget(self.statusLabel)
-        layout.addWidget(self.resultLabel, 1)
+        layout.addWidget(self.resultLabel)
+        layout.addStretch(1)
         layout.addLayout(buttons)
         self.resize(560, 360)
         enough = len(labels) >= MIN_SAMPLES

@@ -58,8 +58,9 @@ class RobustnessPlots(QWidget):
         plot.clear()
         plot.setLabel("bottom", curve.unit)
         plot.getAxis("bottom").enableAutoSIPrefix(False)
-        # Accuracy falls towards the bottom right of the noise chart only.
-        legend = plot.addLegend(offset=(-10, 10) if curve.name == "noise" else (-10, -10))
+        # Accuracy falls towards the bottom right of the noise chart; its
+        # bottom left stays free.
+        legend = plot.addLegend(offset=(10, -10) if curve.name == "noise" else (-10, -10))
         for index, (series, accuracy) in enumerate(curve.accuracy.items()):
             colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
             plot.plot(curve.values, accuracy, name=series, pen=self._pyqtgraph.mkPen(colour, width=2),
