@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Signal, Slot
 
-from digitpad.data import MnistError, load_mnist
-from digitpad.gui.background import CancellableWorker, Cancelled
+from digitpad.data import MnistError
+from digitpad.gui.background import Cancelled, MnistWorker
 from digitpad.nn import MLP
 from digitpad.train import Callback
 from digitpad.train.adapt import AdaptConfig, adapt_to_handwriting
@@ -35,7 +35,7 @@ class _Progress(Callback):
             self.worker.progress.emit(done / (trainer.epochs * trainer.batches_per_epoch))
 
 
-class AdaptWorker(CancellableWorker):
+class AdaptWorker(MnistWorker):
     status = Signal(str)
     progress = Signal(float)        # fraction of the fine-tuning done
     succeeded = Signal(object)      # AdaptationResult
@@ -43,9 +43,8 @@ class AdaptWorker(CancellableWorker):
     def __init__(self, model: MLP, images: np.ndarray, labels: np.ndarray, data_dir: Path | None,
                  download: bool, cache_dir: Path | None = None, config: AdaptConfig = AdaptConfig(),
                  mnist=None) -> None:
-        super().__init__()
+        super().__init__(data_dir, download, cache_dir)
         self._model, self._images, self._labels = model, images, labels
-        self._data_dir, self._download, self._cache_dir = data_dir, download, cache_dir
         self._config = config
         self._mnist = mnist         # preloaded ((train images, labels), (test images, labels)) for tests
 
@@ -55,17 +54,14 @@ class AdaptWorker(CancellableWorker):
         self.status.emit("Loading MNIST…")
         loaded = []
         for split in ("train", "test"):
-            images, labels = load_mnist(split, self._data_dir, self._download, cache_dir=self._cache_dir,
-                                        progress=self.reportDownload)
-            loaded.append((images.reshape(len(images), -1).astype(np.float32) / 255, labels.astype(np.int64)))
+            images, labels = self.loadMnist(split)
+            loaded.append((images.reshape(len(images), -1).astype(np.float32) / 255, labels))
         return loaded
 
     @Slot()
     def run(self) -> None:
         try:
             mnist_train, mnist_test = self._load()
-            if self.isCancelRequested():
-                raise Cancelled
             self.status.emit("Learning your handwriting…")
             result = adapt_to_handwriting(self._model, self._images, self._labels, mnist_train, mnist_test,
                                           self._config, callbacks=[_Progress(self)])

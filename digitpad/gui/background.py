@@ -2,12 +2,15 @@
 slot; it never touches widgets and reports by signal, ending every run with
 ``done``. ``CancellableWorker`` holds what every worker shares — the cancel
 flag, download progress that honours it, and the signals for failure and
-cancellation — and ``start_worker`` moves a worker to its own QThread, tying
+cancellation — ``MnistWorker`` adds reading MNIST, and ``start_worker`` moves a worker to its own QThread, tying
 the thread's lifetime to the worker's so neither leaks.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal
 
 
@@ -37,6 +40,25 @@ class CancellableWorker(QObject):
         if self._cancel_requested:
             raise Cancelled
         self.downloadProgress.emit(name, done, -1 if total is None else total)
+
+
+class MnistWorker(CancellableWorker):
+    """A worker that reads MNIST where the app keeps it, downloading it when
+    the user allowed that, with download progress that Cancel interrupts."""
+
+    def __init__(self, data_dir: Path | None, download: bool, cache_dir: Path | None) -> None:
+        super().__init__()
+        self._data_dir, self._download, self._cache_dir = data_dir, download, cache_dir
+
+    def loadMnist(self, split: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(images (N, 28, 28) uint8, labels (N,) int64)``; raises MnistError or Cancelled."""
+        from digitpad.data import load_mnist
+
+        images, labels = load_mnist(split, self._data_dir, self._download, cache_dir=self._cache_dir,
+                                    progress=self.reportDownload)
+        if self.isCancelRequested():
+            raise Cancelled
+        return images, labels.astype(np.int64)
 
 
 def start_worker(worker: QObject, parent: QObject) -> QThread:

@@ -8,34 +8,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import Signal, Slot
 
-from digitpad.data import MnistError, load_mnist
-from digitpad.gui.background import CancellableWorker, Cancelled
+from digitpad.data import MnistError
+from digitpad.gui.background import Cancelled, MnistWorker
 from digitpad.nn import MLP
 from digitpad.train.report import DigitPredictions
 
 
-class EvaluationWorker(CancellableWorker):
+class EvaluationWorker(MnistWorker):
     succeeded = Signal(object)                 # DigitPredictions
 
     def __init__(self, model: MLP, data_dir: Path | None, download: bool,
                  cache_dir: Path | None = None) -> None:
-        super().__init__()
+        super().__init__(data_dir, download, cache_dir)
         self._model = model
-        self._data_dir = data_dir
-        self._download = download
-        self._cache_dir = cache_dir
 
     @Slot()
     def run(self) -> None:
         try:
-            images, labels = load_mnist("test", self._data_dir, self._download,
-                                        cache_dir=self._cache_dir, progress=self.reportDownload)
-            if self.isCancelRequested():
-                raise Cancelled
-            probabilities = self._model.predict_proba(images.reshape(len(images), -1) / 255.0)
-            self.succeeded.emit(DigitPredictions(images, labels.astype(int), probabilities))
+            images, labels = self.loadMnist("test")
+            probabilities = self._model.predict_proba(images.reshape(len(images), -1) / np.float32(255))
+            self.succeeded.emit(DigitPredictions(images, labels, probabilities))
         except Cancelled:
             self.cancelled.emit()
         except MnistError as error:

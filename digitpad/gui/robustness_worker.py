@@ -10,32 +10,28 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Signal, Slot
 
-from digitpad.data import MnistError, load_mnist
-from digitpad.gui.background import CancellableWorker, Cancelled
+from digitpad.data import MnistError
+from digitpad.gui.background import Cancelled, MnistWorker
 from digitpad.nn import MLP
 from digitpad.train.robustness import robustness_report
 
 
-class RobustnessWorker(CancellableWorker):
+class RobustnessWorker(MnistWorker):
     partReady = Signal(str, object)      # step name, its result (a Curve or an accuracy)
     succeeded = Signal(object)           # RobustnessReport
 
     def __init__(self, model: MLP, data_dir: Path | None, download: bool, cache_dir: Path | None = None,
                  sample: int = 2000, drawn_sample: int = 300) -> None:
-        super().__init__()
+        super().__init__(data_dir, download, cache_dir)
         self._model = model
-        self._data_dir = data_dir
-        self._download = download
-        self._cache_dir = cache_dir
         self._sample = sample
         self._drawn_sample = drawn_sample
 
     @Slot()
     def run(self) -> None:
         try:
-            images, labels = load_mnist("test", self._data_dir, self._download, cache_dir=self._cache_dir,
-                                        progress=self.reportDownload)
-            report = robustness_report(self._model, images.astype(np.float32) / 255, labels.astype(np.int64),
+            images, labels = self.loadMnist("test")
+            report = robustness_report(self._model, images.astype(np.float32) / 255, labels,
                                        sample=self._sample, drawn_sample=self._drawn_sample,
                                        progress=self.partReady.emit, should_stop=self.isCancelRequested)
             if report is None:
