@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Signal
 
 from digitpad.data import MnistError
 from digitpad.gui.background import Cancelled, MnistWorker
@@ -58,21 +58,14 @@ class AdaptWorker(MnistWorker):
             loaded.append((images.reshape(len(images), -1).astype(np.float32) / 255, labels))
         return loaded
 
-    @Slot()
-    def run(self) -> None:
-        try:
-            mnist_train, mnist_test = self._load()
-            self.status.emit("Learning your handwriting…")
-            result = adapt_to_handwriting(self._model, self._images, self._labels, mnist_train, mnist_test,
-                                          self._config, callbacks=[_Progress(self)])
-            if result.status == "stopped":
-                raise Cancelled
-            self.succeeded.emit(result)
-        except Cancelled:
-            self.cancelled.emit()
-        except (MnistError, ValueError) as error:
-            self.failed.emit(str(error))
-        except Exception as error:  # a worker must always report back
-            self.failed.emit(f"Adapting failed unexpectedly: {error!r}")
-        finally:
-            self.done.emit()
+    expected_errors = (MnistError, ValueError)
+    task = "Adapting"
+
+    def work(self) -> None:
+        mnist_train, mnist_test = self._load()
+        self.status.emit("Learning your handwriting…")
+        result = adapt_to_handwriting(self._model, self._images, self._labels, mnist_train, mnist_test,
+                                      self._config, callbacks=[_Progress(self)])
+        if result.status == "stopped":
+            raise Cancelled
+        self.succeeded.emit(result)

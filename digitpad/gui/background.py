@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 
 class Cancelled(Exception):
@@ -19,14 +19,46 @@ class Cancelled(Exception):
 
 
 class CancellableWorker(QObject):
+    """Subclasses implement ``work()`` (emitting their own result signal) and
+    name the exceptions whose message is already fit for the user."""
+
     downloadProgress = Signal(str, int, int)   # file name, bytes done, bytes total (-1 unknown)
     failed = Signal(str)
     cancelled = Signal()
     done = Signal()
 
+    # Errors whose message names the file and the problem: shown as they are.
+    expected_errors: tuple[type[BaseException], ...] = ()
+    # What the work is, for the message about an unexpected failure.
+    task = "The task"
+
     def __init__(self) -> None:
         super().__init__()
         self._cancel_requested = False
+
+    def work(self) -> None:
+        raise NotImplementedError
+
+    def on_cancelled(self) -> None:
+        """Clean up after a cancelled run (nothing by default)."""
+
+    @Slot()
+    def run(self) -> None:
+        # Whatever happens, exactly one of succeeded/failed/cancelled is
+        # emitted, then done, so the window and the thread always hear back.
+        try:
+            self.work()
+        except Cancelled:
+            self.on_cancelled()
+            self.cancelled.emit()
+        except self.expected_errors as error:
+            self.failed.emit(str(error))
+        except OSError as error:
+            self.failed.emit(f"{error.filename + ': ' if error.filename else ''}{error.strerror or error}")
+        except Exception as error:
+            self.failed.emit(f"{self.task} failed unexpectedly: {error!r}")
+        finally:
+            self.done.emit()
 
     def cancel(self) -> None:
         """Thread-safe: the work stops at its next check (a batch, a download chunk)."""

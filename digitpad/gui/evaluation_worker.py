@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Signal
 
 from digitpad.data import MnistError
-from digitpad.gui.background import Cancelled, MnistWorker
+from digitpad.gui.background import MnistWorker
 from digitpad.nn import MLP
 from digitpad.train.report import DigitPredictions
 
@@ -25,17 +25,10 @@ class EvaluationWorker(MnistWorker):
         super().__init__(data_dir, download, cache_dir)
         self._model = model
 
-    @Slot()
-    def run(self) -> None:
-        try:
-            images, labels = self.loadMnist("test")
-            probabilities = self._model.predict_proba(images.reshape(len(images), -1) / np.float32(255))
-            self.succeeded.emit(DigitPredictions(images, labels, probabilities))
-        except Cancelled:
-            self.cancelled.emit()
-        except MnistError as error:
-            self.failed.emit(str(error))
-        except Exception as error:  # a worker must always report back
-            self.failed.emit(f"Evaluation failed unexpectedly: {error!r}")
-        finally:
-            self.done.emit()
+    expected_errors = (MnistError,)
+    task = "Evaluation"
+
+    def work(self) -> None:
+        images, labels = self.loadMnist("test")
+        probabilities = self._model.predict_proba(images.reshape(len(images), -1) / np.float32(255))
+        self.succeeded.emit(DigitPredictions(images, labels, probabilities))

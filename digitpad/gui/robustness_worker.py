@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Signal
 
 from digitpad.data import MnistError
 from digitpad.gui.background import Cancelled, MnistWorker
@@ -27,21 +27,14 @@ class RobustnessWorker(MnistWorker):
         self._sample = sample
         self._drawn_sample = drawn_sample
 
-    @Slot()
-    def run(self) -> None:
-        try:
-            images, labels = self.loadMnist("test")
-            report = robustness_report(self._model, images.astype(np.float32) / 255, labels,
-                                       sample=self._sample, drawn_sample=self._drawn_sample,
-                                       progress=self.partReady.emit, should_stop=self.isCancelRequested)
-            if report is None:
-                raise Cancelled
-            self.succeeded.emit(report)
-        except Cancelled:
-            self.cancelled.emit()
-        except MnistError as error:
-            self.failed.emit(str(error))
-        except Exception as error:  # a worker must always report back
-            self.failed.emit(f"The robustness report failed unexpectedly: {error!r}")
-        finally:
-            self.done.emit()
+    expected_errors = (MnistError,)
+    task = "The robustness report"
+
+    def work(self) -> None:
+        images, labels = self.loadMnist("test")
+        report = robustness_report(self._model, images.astype(np.float32) / 255, labels,
+                                   sample=self._sample, drawn_sample=self._drawn_sample,
+                                   progress=self.partReady.emit, should_stop=self.isCancelRequested)
+        if report is None:
+            raise Cancelled
+        self.succeeded.emit(report)

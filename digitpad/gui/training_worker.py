@@ -11,7 +11,7 @@ import shutil
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Signal
 
 from digitpad.checkpoint import CheckpointError
 from digitpad.data import MnistError
@@ -80,25 +80,18 @@ class TrainingWorker(CancellableWorker):
         self._cache_dir = cache_dir
         self._data = data
 
-    @Slot()
-    def run(self) -> None:
-        try:
-            self.status.emit("Loading MNIST…")
-            result = run_training(self._config, self._run_dir, data=self._data, data_dir=self._data_dir,
-                                  download=self._download, cache_dir=self._cache_dir,
-                                  download_progress=self.reportDownload,
-                                  callbacks=[_ProgressBridge(self)])
-            if result.status == "stopped":
-                raise Cancelled
-            self.succeeded.emit(result)
-        except Cancelled:
-            shutil.rmtree(self._run_dir, ignore_errors=True)
-            self.cancelled.emit()
-        except (MnistError, CheckpointError, RunError, TrainingDiverged) as error:
-            self.failed.emit(str(error))
-        except OSError as error:
-            self.failed.emit(f"{error.filename or self._run_dir}: {error.strerror or error}")
-        except Exception as error:  # a worker must always report back
-            self.failed.emit(f"Training failed unexpectedly: {error!r}")
-        finally:
-            self.done.emit()
+    expected_errors = (MnistError, CheckpointError, RunError, TrainingDiverged)
+    task = "Training"
+
+    def on_cancelled(self) -> None:
+        shutil.rmtree(self._run_dir, ignore_errors=True)
+
+    def work(self) -> None:
+        self.status.emit("Loading MNIST…")
+        result = run_training(self._config, self._run_dir, data=self._data, data_dir=self._data_dir,
+                              download=self._download, cache_dir=self._cache_dir,
+                              download_progress=self.reportDownload,
+                              callbacks=[_ProgressBridge(self)])
+        if result.status == "stopped":
+            raise Cancelled
+        self.succeeded.emit(result)
