@@ -102,11 +102,13 @@ def test_unwritable_destination_gives_checkpoint_error(model, tmp_path):
         save_checkpoint(model, blocker / "model.npz")
 
 
-def test_metadata_must_be_plain_json(model, tmp_path):
-    with pytest.raises(CheckpointError, match="JSON"):
-        save_checkpoint(model, tmp_path / "m.npz", {"bad": object()})
-    with pytest.raises(CheckpointError, match="JSON"):
-        save_checkpoint(model, tmp_path / "m.npz", {"bad": float("nan")})
+def test_metadata_must_match_the_schema_before_anything_is_written(model, tmp_path):
+    with pytest.raises(CheckpointError, match="metrics.note: expected a finite number"):
+        save_checkpoint(model, tmp_path / "m.npz", {"metrics": {"note": object()}})
+    with pytest.raises(CheckpointError, match="metrics.test_accuracy: expected a finite number"):
+        save_checkpoint(model, tmp_path / "m.npz", {"metrics": {"test_accuracy": float("nan")}})
+    with pytest.raises(CheckpointError, match="metadata fields bad have no type"):
+        save_checkpoint(model, tmp_path / "m.npz", {"bad": 1})
     assert not (tmp_path / "m.npz").exists()
 
 
@@ -125,23 +127,23 @@ def set_metadata(arrays, update):
 
 MALFORMED = {
     "random bytes": (lambda path: path.write_bytes(np.random.default_rng(0).bytes(5000)),
-                     "not a valid checkpoint|pickle"),
-    "empty file": (lambda path: path.write_bytes(b""), "not a valid checkpoint"),
+                     "is not a zip archive, not a digitpad checkpoint"),
+    "empty file": (lambda path: path.write_bytes(b""), "is empty"),
     "truncated zip": (lambda path: path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2]),
                       "damaged or truncated"),
     "object array": (lambda path: corrupt(path, lambda a: a.update(
-        {"layers.0.bias": np.array([object()] * 32, dtype=object)})), "pickled or object"),
+        {"layers.0.bias": np.array([object()] * 32, dtype=object)})), "holds Python objects"),
     "single npy pickle": (lambda path: np.save(open(path, "wb"), np.array([{"a": 1}], dtype=object),
-                                               allow_pickle=True), "pickle"),
+                                               allow_pickle=True), r"is a single NumPy array \(.npy\)"),
     "wrong shape": (lambda path: corrupt(path, lambda a: a.update(
-        {"layers.3.weight": np.zeros((16, 32), np.float32)})), r"layers.3.weight: shape \(16, 32\)"),
+        {"layers.3.weight": np.zeros((16, 32), np.float32)})), r"'layers.3.weight' has shape \(16, 32\), expected \(32, 16\)"),
     "NaN weights": (lambda path: corrupt(path, lambda a: a["layers.0.weight"].__setitem__((0, 0), np.nan)),
                     "layers.0.weight: contains NaN"),
     "infinite bias": (lambda path: corrupt(path, lambda a: a["layers.6.bias"].__setitem__(0, np.inf)),
                       "layers.6.bias: contains NaN or infinite"),
     "float64 weights": (lambda path: corrupt(path, lambda a: a.update(
         {"layers.6.bias": a["layers.6.bias"].astype(np.float64)})), "expected float32"),
-    "missing metadata": (lambda path: corrupt(path, lambda a: a.pop(METADATA_KEY)), "missing the metadata.json"),
+    "missing metadata": (lambda path: corrupt(path, lambda a: a.pop(METADATA_KEY)), "has no metadata.json entry; not a digitpad checkpoint"),
     "metadata not JSON": (lambda path: corrupt(path, lambda a: a.update(
         {METADATA_KEY: np.frombuffer(b"{not json", np.uint8)})), "not valid UTF-8 JSON"),
     "metadata wrong dtype": (lambda path: corrupt(path, lambda a: a.update(
@@ -151,15 +153,33 @@ MALFORMED = {
     "newer version": (lambda path: corrupt(path, lambda a: set_metadata(
         a, lambda m: m.update(format_version=99))), "newer digitpad"),
     "missing weight": (lambda path: corrupt(path, lambda a: a.pop("layers.3.bias")), "missing weights layers.3.bias"),
-    "unexpected array": (lambda path: corrupt(path, lambda a: a.update(extra=np.zeros(2))), "unexpected arrays extra"),
+    "unexpected array": (lambda path: corrupt(path, lambda a: a.update(extra=np.zeros(2))), "unexpected arrays: extra"),
     "inconsistent layer sizes": (lambda path: corrupt(path, lambda a: set_metadata(
         a, lambda m: m["architecture"].update(hidden_sizes=[32, 17]))), "shape"),
     "absurd architecture": (lambda path: corrupt(path, lambda a: set_metadata(
-        a, lambda m: m["architecture"].update(hidden_sizes=[10**9]))), "invalid hidden_sizes"),
+        a, lambda m: m["architecture"].update(hidden_sizes=[10**9]))), r"architecture.hidden_sizes\[0\]: expected an integer from 1 to 16,384"),
     "unknown activation": (lambda path: corrupt(path, lambda a: set_metadata(
-        a, lambda m: m["architecture"].update(activation="swish"))), "unknown activation"),
+        a, lambda m: m["architecture"].update(activation="swish"))), "architecture.activation: expected one of"),
     "no architecture": (lambda path: corrupt(path, lambda a: set_metadata(
-        a, lambda m: m.pop("architecture"))), "no architecture"),
+        a, lambda m: m.pop("architecture"))), "metadata: missing architecture"),
+    "dropout 2**64": (lambda path: corrupt(path, lambda a: set_metadata(
+        a, lambda m: m["architecture"].update(dropout=2**64))), "architecture.dropout: expected a finite number"),
+    "input is not 28x28": (lambda path: corrupt(path, lambda a: set_metadata(
+        a, lambda m: m["architecture"].update(input_size=1024))), "digitpad needs 784"),
+    "output is not 10 digits": (lambda path: corrupt(path, lambda a: set_metadata(
+        a, lambda m: m["architecture"].update(num_classes=26))), "into 26 classes"),
+    "too many parameters": (lambda path: corrupt(path, lambda a: set_metadata(
+        a, lambda m: m["architecture"].update(hidden_sizes=[16384, 16384]))), "at most 50,000,000 parameters"),
+    "metrics of the wrong type": (lambda path: corrupt(path, lambda a: set_metadata(
+        a, lambda m: m.update(metrics=[0.9]))), "metadata.metrics: expected a JSON object"),
+    "dataset of the wrong type": (lambda path: corrupt(path, lambda a: set_metadata(
+        a, lambda m: m.update(dataset="MNIST"))), "metadata.dataset"),
+    "training of the wrong type": (lambda path: corrupt(path, lambda a: set_metadata(
+        a, lambda m: m.update(training={"epochs": {"a": 1}}))), "metadata.training.epochs"),
+    "preprocessing of the wrong type": (lambda path: corrupt(path, lambda a: set_metadata(
+        a, lambda m: m.update(preprocessing=7))), "metadata.preprocessing"),
+    "deeply nested metadata": (lambda path: corrupt(path, lambda a: a.update(
+        {METADATA_KEY: np.frombuffer(b'{"a":' * 100_000, np.uint8)})), "nested too deeply"),
     "orphan optimizer arrays": (lambda path: corrupt(path, lambda a: a.update(
         {"optimizer.first_moment.layers.0.bias": np.zeros(32, np.float32)})), "without optimizer metadata"),
 }
@@ -199,3 +219,29 @@ def test_bundled_checkpoint_is_found_and_valid():
     model, metadata = load_checkpoint(path)
     assert metadata["metrics"]["test_accuracy"] >= 0.992
     assert model.predict_proba(np.zeros((1, 784), np.float32)).shape == (1, 10)
+
+
+def test_an_architecture_the_file_does_not_hold_is_refused_before_the_network_is_built(saved):
+    import tracemalloc
+
+    corrupt(saved, lambda a: set_metadata(a, lambda m: m["architecture"].update(hidden_sizes=[8000, 4000])))
+    tracemalloc.start()
+    with pytest.raises(CheckpointError, match="needs 153,"):
+        load_checkpoint(saved)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 4 << 20          # the 150 MB network was never allocated
+
+
+def test_unknown_metadata_fields_are_dropped_on_load(saved):
+    corrupt(saved, lambda a: set_metadata(a, lambda m: m.update(surprise={"x": [1]})))
+    model, metadata = load_checkpoint(saved)
+    assert "surprise" not in metadata and metadata["metrics"] == {"test_accuracy": 0.5}
+
+
+def test_networks_beyond_the_loaders_limits_cannot_be_built_or_saved(tmp_path):
+    with pytest.raises(ValueError, match="at most 16 hidden layers"):
+        MLP(784, (8,) * 17, 10)
+    with pytest.raises(CheckpointError, match="cannot save: the network reads 100 inputs"):
+        save_checkpoint(MLP(100, (8,), 10), tmp_path / "small-input.npz")
+    assert not (tmp_path / "small-input.npz").exists()

@@ -1,8 +1,10 @@
-"""Checksum-verified, atomic file download over http, https or file URLs using
-only ``urllib``. ``download_file`` tries a list of mirror URLs in order,
-streams each into a temporary file next to the destination while hashing it,
-and moves the file into place only once its checksums match, so the
-destination path never holds a partial or corrupt file.
+"""Checksum-verified, size-capped, atomic file download over http, https or
+file URLs using only ``urllib``. ``download_file`` tries a list of mirror URLs
+in order, streams each into a temporary file next to the destination while
+hashing it, stops as soon as a mirror sends more than the expected size (so a
+hostile or broken mirror cannot fill the disk), and moves the file into place
+only once its size and checksums match, so the destination path never holds a
+partial or corrupt file.
 """
 
 from __future__ import annotations
@@ -38,14 +40,20 @@ def download_file(
     sha256: str | None = None,
     progress: ProgressCallback | None = None,
     timeout: float = 30.0,
+    *,
+    size: int | None = None,
 ) -> Path:
     """Download the first URL of ``urls`` that succeeds and verifies to ``destination``.
 
     ``md5`` and ``sha256`` are expected hex digests; each one given is checked.
+    ``size`` is the exact expected length in bytes: a URL announcing another
+    Content-Length is refused before anything is written, and reading stops
+    as soon as more than ``size`` bytes arrive.
     ``progress(bytes_done, bytes_total)`` is called as chunks arrive, with
-    ``bytes_total`` taken from Content-Length (``None`` when unknown); it starts
-    again from 0 when a URL fails and the next one is tried. ``timeout`` (seconds)
-    applies to connecting and to each network read.
+    ``bytes_total`` taken from Content-Length, else ``size`` (``None`` when
+    neither is known); it starts again from 0 when a URL fails and the next
+    one is tried. ``timeout`` (seconds) applies to connecting and to each
+    network read.
 
     Returns the destination path. Raises ``MnistError`` naming the destination
     and, for every URL, why it failed. An existing destination file is left
@@ -57,6 +65,8 @@ def download_file(
     expected_sha256 = sha256.lower() if sha256 else None
     if not url_list:
         raise MnistError(f"{destination}: cannot download, no URLs were given")
+    if size is not None and size < 0:
+        raise ValueError(f"size must be non-negative, got {size}")
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -68,7 +78,7 @@ def download_file(
     for url in url_list:
         try:
             _download_one(
-                url, destination, expected_md5, expected_sha256, progress, timeout
+                url, destination, expected_md5, expected_sha256, size, progress, timeout
             )
         except _AttemptFailed as failure:
             failures.append(f"  - {url}: {failure}")
@@ -89,6 +99,7 @@ def _download_one(
     destination: Path,
     expected_md5: str | None,
     expected_sha256: str | None,
+    expected_size: int | None,
     progress: ProgressCallback | None,
     timeout: float,
 ) -> None:
@@ -111,11 +122,27 @@ def _download_one(
             with urllib.request.urlopen(request, timeout=timeout) as response, open(
                 temporary_path, "xb"
             ) as temporary_file:
-                bytes_total = _content_length(response)
+                announced_size = _content_length(response)
+                if (expected_size is not None and announced_size is not None
+                        and announced_size != expected_size):
+                    raise _AttemptFailed(
+                        f"wrong size: the server announces {announced_size} bytes, "
+                        f"expected {expected_size}"
+                    )
+                bytes_total = announced_size if announced_size is not None else expected_size
                 bytes_done = 0
                 if progress is not None:
                     progress(0, bytes_total)
-                while chunk := response.read(CHUNK_BYTES):
+                # Asking for at most one byte past the expected size is enough
+                # to notice a mirror that sends too much, without storing it.
+                while chunk := response.read(
+                    CHUNK_BYTES if expected_size is None
+                    else min(CHUNK_BYTES, expected_size + 1 - bytes_done)
+                ):
+                    if expected_size is not None and bytes_done + len(chunk) > expected_size:
+                        raise _AttemptFailed(
+                            f"too large: received more than the expected {expected_size} bytes"
+                        )
                     temporary_file.write(chunk)
                     md5_hash.update(chunk)
                     sha256_hash.update(chunk)

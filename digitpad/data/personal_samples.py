@@ -1,10 +1,15 @@
 """The user's own labelled handwriting ("My handwriting"): each sample keeps
 the pen strokes and the 28x28 image the network saw, with the digit the user
-says it is. The whole set is one ``.npz`` file in the per-user data folder —
-images and labels as arrays, ids, dates and strokes as JSON — read without
-pickle, validated, and written atomically; the same file format is used to
-export and import a set. A damaged file is never overwritten: it is moved
-aside and reported.
+says it is. The set lives in an append-only journal in the per-user data
+folder: labelling a drawing appends one record, so it costs the same with
+ten thousand samples as with ten, and every change is made under a lock
+after reading what other running copies of the app appended, so two copies
+never lose each other's samples. Export and import use a single ``.npz``
+file (images and labels as arrays, ids, dates and strokes as JSON). Both
+formats are validated against the same schema on read — pen widths and
+coordinates finite and in range, a bounded number of strokes and points —
+and a damaged store is set aside under a dated name, never overwritten,
+with whatever could be read kept as the new set.
 """
 
 from __future__ import annotations
@@ -17,12 +22,62 @@ from pathlib import Path
 
 import numpy as np
 
-from digitpad.data.npz_files import NpzFileError, decode_json, encode_json, read_npz, write_npz_atomically
 from digitpad.data.strokes import Stroke
+from digitpad.storage.backup import set_aside
+from digitpad.storage.file_lock import FileLock, LockTimeout
+from digitpad.storage.journal import Journal, JournalError, Record, encode_record
+from digitpad.storage.npz_archive import ArchiveError, NpzArchive, encode_json, write_npz
+from digitpad.storage.schema import (Integer, ListOf, Literal, NumberRows, Number, Record as Fields,
+                                     SchemaError, String)
 
 FORMAT_NAME = "digitpad-samples"
 FORMAT_VERSION = 1
+JOURNAL_FORMAT = "digitpad-samples-journal"
+JOURNAL_VERSION = 1
 METADATA_KEY = "metadata.json"
+IMAGE_SIZE = 28
+
+# What one sample may hold. A drawing with more is saved with its strokes
+# thinned out to these limits (the image is kept as it is), so the app never
+# writes what it would refuse to read.
+MAX_SAMPLES = 100_000
+MAX_STROKES = 64
+MAX_POINTS = 4096                       # all strokes of a sample together
+PEN_WIDTH_RANGE = (0.5, 400.0)
+COORDINATE_LIMIT = 100_000.0
+MAX_EXPORT_BYTES = 1 << 30
+MAX_EXPORT_METADATA_BYTES = 256 << 20
+# Rewrite the journal once superseded records outnumber the live samples by this much.
+COMPACT_AFTER_SUPERSEDED = 1000
+
+_SAMPLE_ID = String(64, pattern=r"[0-9A-Za-z_-]{1,64}")
+_STROKE = Fields({
+    "width": Number(*PEN_WIDTH_RANGE),
+    "points": NumberRows(3, [(-COORDINATE_LIMIT, COORDINATE_LIMIT)] * 2 + [(0.0, 1.0)],
+                         min_rows=1, max_rows=MAX_POINTS),
+}, required=("width", "points"))
+_STROKES = ListOf(_STROKE, max_length=MAX_STROKES)
+_SAMPLE_FIELDS = {"id": _SAMPLE_ID, "created": String(64), "strokes": _STROKES}
+EXPORT_METADATA = Fields({
+    "format": Literal(FORMAT_NAME),
+    "format_version": Literal(FORMAT_VERSION),
+    "samples": ListOf(Fields(_SAMPLE_FIELDS, required=_SAMPLE_FIELDS), max_length=MAX_SAMPLES),
+}, required=("format", "format_version", "samples"))
+_LABEL = Integer(0, 9)
+_IDS = ListOf(_SAMPLE_ID, min_length=1, max_length=MAX_SAMPLES)
+# In the journal a stroke's points travel as float32 (x, y, pressure) rows
+# after the image in the record's bytes; the JSON says how many each has.
+_POINT_BOUNDS = np.array([COORDINATE_LIMIT, COORDINATE_LIMIT, 1.0], np.float32)
+_JOURNAL_STROKE = Fields({"width": Number(*PEN_WIDTH_RANGE), "points": Integer(1, MAX_POINTS)},
+                         required=("width", "points"))
+JOURNAL_RECORDS = {
+    "add": Fields({"op": Literal("add"), "label": _LABEL, "id": _SAMPLE_ID, "created": String(64),
+                   "strokes": ListOf(_JOURNAL_STROKE, max_length=MAX_STROKES)},
+                  required=("op", "label", "id", "created", "strokes")),
+    "relabel": Fields({"op": Literal("relabel"), "ids": _IDS, "label": _LABEL},
+                      required=("op", "ids", "label")),
+    "delete": Fields({"op": Literal("delete"), "ids": _IDS}, required=("op", "ids")),
+}
 
 
 class SampleFileError(Exception):
@@ -45,174 +100,364 @@ class PersonalSample:
 
 def to_uint8_image(image: np.ndarray) -> np.ndarray:
     image = np.asarray(image)
-    if image.shape != (28, 28):
+    if image.shape != (IMAGE_SIZE, IMAGE_SIZE):
         raise ValueError(f"a sample image must be 28x28, got {image.shape}")
     if image.dtype == np.uint8:
         return image.copy()
-    return np.clip(np.asarray(image, np.float32) * 255 + 0.5, 0, 255).astype(np.uint8)
+    return np.clip(np.nan_to_num(np.asarray(image, np.float32)) * 255 + 0.5, 0, 255).astype(np.uint8)
 
 
+def storable_strokes(strokes: list[Stroke]) -> list[Stroke]:
+    """Copies of ``strokes`` within the limits a sample may hold: empty ones
+    dropped, widths and coordinates clamped, long traces thinned out evenly
+    (keeping each stroke's ends). Too many strokes keep none — the image
+    alone still teaches the network."""
+    kept = [stroke for stroke in strokes if len(stroke.points)]
+    if len(kept) > MAX_STROKES:
+        return []
+    total = sum(len(stroke.points) for stroke in kept)
+    step = -(-total // MAX_POINTS) if total > MAX_POINTS else 1
+    result = []
+    for stroke in kept:
+        points = np.nan_to_num(np.asarray(stroke.points, np.float32))
+        if step > 1:
+            chosen = np.unique(np.r_[np.arange(0, len(points) - 1, step), len(points) - 1])
+            points = points[chosen]
+        points = points.copy()
+        np.clip(points[:, :2], -COORDINATE_LIMIT, COORDINATE_LIMIT, out=points[:, :2])
+        np.clip(points[:, 2], 0.0, 1.0, out=points[:, 2])
+        width = float(np.clip(np.nan_to_num(stroke.width, nan=PEN_WIDTH_RANGE[0]), *PEN_WIDTH_RANGE))
+        result.append(Stroke(width, points))
+    while sum(len(stroke.points) for stroke in result) > MAX_POINTS:   # ends kept by every stroke
+        result.pop(0)
+    return result
+
+
+def _strokes_from(entries: list[dict], where: str) -> list[Stroke]:
+    """Strokes from validated JSON entries (the points are already arrays)."""
+    if sum(len(entry["points"]) for entry in entries) > MAX_POINTS:
+        raise SchemaError(where, f"more than {MAX_POINTS} pen points in one sample")
+    return [Stroke(entry["width"], entry["points"]) for entry in entries]
+
+
+def _sample_json(sample: PersonalSample) -> dict:
+    return {"id": sample.sample_id, "created": sample.created,
+            "strokes": [stroke.to_list() for stroke in sample.strokes]}
+
+
+# -- the export file (.npz) ------------------------------------------------------
 def write_samples(path: str | os.PathLike, samples: list[PersonalSample]) -> None:
     """Write ``samples`` to ``path`` (atomically); raises SampleFileError."""
     path = Path(path)
-    images = np.stack([sample.image for sample in samples]) if samples else np.zeros((0, 28, 28), np.uint8)
-    metadata = {
-        "format": FORMAT_NAME, "format_version": FORMAT_VERSION,
-        "samples": [{"id": sample.sample_id, "created": sample.created,
-                     "strokes": [stroke.to_list() for stroke in sample.strokes]} for sample in samples],
-    }
+    images = np.stack([sample.image for sample in samples]) if samples else \
+        np.zeros((0, IMAGE_SIZE, IMAGE_SIZE), np.uint8)
+    metadata = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION,
+                "samples": [_sample_json(sample) for sample in samples]}
     try:
-        write_npz_atomically(path, {"images": images.astype(np.uint8),
-                                    "labels": np.array([sample.label for sample in samples], np.uint8),
-                                    METADATA_KEY: encode_json(metadata)}, "samples file")
-    except (NpzFileError, ValueError) as error:
-        raise SampleFileError(str(error) if isinstance(error, NpzFileError) else f"{path}: {error}") from error
+        write_npz(path, {"images": images.astype(np.uint8),
+                         "labels": np.array([sample.label for sample in samples], np.uint8),
+                         METADATA_KEY: encode_json(metadata)}, "samples file")
+    except ArchiveError as error:
+        raise SampleFileError(str(error)) from error
+    except ValueError as error:
+        raise SampleFileError(f"{path}: {error}") from error
 
 
 def read_samples(path: str | os.PathLike) -> list[PersonalSample]:
     """Read and validate a samples file; raises SampleFileError naming the problem."""
     path = Path(path)
-    try:
-        arrays = read_npz(path, "samples file")
-    except NpzFileError as error:
-        raise SampleFileError(str(error)) from error
 
     def fail(problem: str) -> SampleFileError:
         return SampleFileError(f"{path}: {problem}")
 
-    unexpected = sorted(set(arrays) - {"images", "labels", METADATA_KEY})
-    if unexpected or METADATA_KEY not in arrays or "images" not in arrays or "labels" not in arrays:
-        raise fail("not a digitpad samples file (it needs images, labels and metadata.json"
-                   + (f"; unexpected {', '.join(unexpected)})" if unexpected else ")"))
     try:
-        metadata = decode_json(arrays[METADATA_KEY], METADATA_KEY)
-    except ValueError as error:
-        raise fail(str(error)) from error
-    if metadata.get("format") != FORMAT_NAME:
-        raise fail(f"not a digitpad samples file (format is {metadata.get('format')!r})")
-    if metadata.get("format_version") != FORMAT_VERSION:
-        raise fail(f"unsupported samples format version {metadata.get('format_version')!r}")
-    images, labels, entries = arrays["images"], arrays["labels"], metadata.get("samples")
-    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (28, 28):
-        raise fail(f"images must be uint8 (N, 28, 28), got {images.dtype} {images.shape}")
-    if labels.dtype != np.uint8 or labels.shape != (len(images),) or (labels > 9).any():
+        with NpzArchive(path, "samples file", max_file_bytes=MAX_EXPORT_BYTES) as archive:
+            names = set(archive.names)
+            if names != {"images", "labels", METADATA_KEY}:
+                unexpected = sorted(names - {"images", "labels", METADATA_KEY})
+                raise fail("not a digitpad samples file (it needs images, labels and metadata.json"
+                           + (f"; unexpected {', '.join(unexpected)})" if unexpected else ")"))
+            raw = archive.read_json(METADATA_KEY, MAX_EXPORT_METADATA_BYTES)
+            if raw.get("format") != FORMAT_NAME:
+                raise fail(f"not a digitpad samples file (format is {str(raw.get('format'))[:60]!r})")
+            try:
+                metadata = EXPORT_METADATA.validate(raw, "metadata")
+            except SchemaError as error:
+                raise fail(str(error)) from None
+            count = len(metadata["samples"])
+            images = archive.read("images", np.uint8, (count, IMAGE_SIZE, IMAGE_SIZE))
+            labels = archive.read("labels", np.uint8, (count,))
+    except ArchiveError as error:
+        raise SampleFileError(str(error)) from None
+    if (labels > 9).any():
         raise fail("labels must be one digit 0-9 per image")
-    if not isinstance(entries, list) or len(entries) != len(images):
-        raise fail("the sample list does not match the images")
     samples = []
-    for image, label, entry in zip(images, labels, entries):
+    for index, (image, label, entry) in enumerate(zip(images, labels, metadata["samples"])):
         try:
-            strokes = [Stroke.from_list(stroke) for stroke in entry["strokes"]]
-            sample_id, created = str(entry["id"]), str(entry["created"])
-        except (KeyError, TypeError, ValueError) as error:
-            raise fail(f"a sample entry is malformed ({error})") from error
-        if not all(np.isfinite(stroke.points).all() for stroke in strokes):
-            raise fail("a sample has non-finite stroke coordinates")
-        samples.append(PersonalSample(int(label), image.copy(), strokes, sample_id, created))
+            strokes = _strokes_from(entry["strokes"], f"metadata.samples[{index}].strokes")
+        except SchemaError as error:
+            raise fail(str(error)) from None
+        samples.append(PersonalSample(int(label), image.copy(), strokes, entry["id"], entry["created"]))
     if len({sample.sample_id for sample in samples}) != len(samples):
         raise fail("sample ids are not unique")
     return samples
 
 
-class PersonalSamples:
-    """The set of samples stored at ``path``; every change is saved at once."""
+# -- the store (journal) -----------------------------------------------------------
+def _add_record(sample: PersonalSample) -> bytes:
+    points = [np.ascontiguousarray(stroke.points, "<f4") for stroke in sample.strokes]
+    data = {"op": "add", "label": sample.label, "id": sample.sample_id, "created": sample.created,
+            "strokes": [{"width": float(stroke.width), "points": len(rows)}
+                        for stroke, rows in zip(sample.strokes, points)]}
+    return encode_record(data, sample.image.astype(np.uint8).tobytes() + b"".join(
+        rows.tobytes() for rows in points))
 
-    def __init__(self, path: str | os.PathLike) -> None:
+
+def _sample_from_record(data: dict, blob: bytes) -> PersonalSample | None:
+    """The sample a validated "add" record describes, or None if its bytes do not fit."""
+    counts = [stroke["points"] for stroke in data["strokes"]]
+    total = sum(counts)
+    image_bytes = IMAGE_SIZE * IMAGE_SIZE
+    if total > MAX_POINTS or len(blob) != image_bytes + 12 * total:
+        return None
+    points = np.frombuffer(blob, "<f4", offset=image_bytes).reshape(total, 3).astype(np.float32)
+    if not (np.isfinite(points).all() and (np.abs(points) <= _POINT_BOUNDS).all()
+            and (points[:, 2] >= 0).all()):
+        return None
+    image = np.frombuffer(blob, np.uint8, count=image_bytes).reshape(IMAGE_SIZE, IMAGE_SIZE).copy()
+    ends = np.cumsum(counts)
+    strokes = [Stroke(stroke["width"], points[end - count:end])
+               for stroke, count, end in zip(data["strokes"], counts, ends)]
+    return PersonalSample(data["label"], image, strokes, data["id"], data["created"])
+
+
+class PersonalSamples:
+    """The set of samples stored at ``path``; every change is saved at once.
+
+    ``legacy_path`` is a samples ``.npz`` from before the journal existed:
+    it is imported once and then set aside.
+    """
+
+    def __init__(self, path: str | os.PathLike, legacy_path: str | os.PathLike | None = None) -> None:
         self.path = Path(path)
-        self.samples: list[PersonalSample] = []
+        self.legacy_path = Path(legacy_path) if legacy_path else None
+        self._journal = Journal(self.path, JOURNAL_FORMAT, JOURNAL_VERSION, "handwriting samples file")
+        self._lock = FileLock(self.path.with_name(self.path.name + ".lock"))
+        self._by_id: dict[str, PersonalSample] = {}
+        self._header: dict | None = None
+        self._end = 0
+        self._superseded = 0
+
+    # -- reading -----------------------------------------------------------
+    @property
+    def samples(self) -> list[PersonalSample]:
+        """The samples, oldest first."""
+        return list(self._by_id.values())
 
     def load(self) -> str | None:
-        """Read the file if there is one. A damaged file is renamed (so it is
-        never overwritten) and an empty set is used; the returned message
+        """Read the store (importing a legacy file if there is one). A damaged
+        store is set aside and what could be read is kept; the returned message
         explains that, or is None when all went well."""
-        self.samples = []
-        if not self.path.exists():
+        self._by_id, self._header, self._end, self._superseded = {}, None, 0, 0
+        try:
+            with self._lock:
+                if not self._journal.exists():
+                    return self._import_legacy()
+                return self._catch_up()
+        except LockTimeout as error:
+            return f"{error}\n\nYour samples are not shown; restart digitpad to try again."
+        except SampleFileError as error:
+            return f"{error}\n\nThe file was left as it is; new samples cannot be saved until it is moved."
+
+    def refresh(self) -> bool:
+        """Take in what other running copies saved; True if anything changed."""
+        before = (self._header, self._end)
+        try:
+            with self._lock:
+                self._catch_up()
+        except (LockTimeout, SampleFileError):
+            return False
+        return before != (self._header, self._end)
+
+    def _catch_up(self) -> str | None:
+        """Apply the records appended since we last read (all of them if the
+        file was rewritten). Called with the lock held."""
+        if not self._journal.exists():
+            self._header, self._end = None, 0
             return None
         try:
-            self.samples = read_samples(self.path)
+            content = self._journal.read(self._end, self._header)
+        except JournalError as error:
+            if not error.damaged:
+                raise SampleFileError(str(error)) from None
+            return self._set_aside(str(error), recovered=0)
+        if content.restarted:
+            self._by_id, self._superseded = {}, 0
+        skipped = sum(not self._apply(record) for record in content.records)
+        self._header, self._end = content.header, content.end
+        if content.damage or skipped:
+            problem = "; ".join(filter(None, [
+                content.damage, f"{skipped} records do not describe valid samples" if skipped else None]))
+            return self._set_aside(f"{self.path}: {problem}", recovered=len(self._by_id))
+        if self._superseded > COMPACT_AFTER_SUPERSEDED + len(self._by_id):
+            self._rewrite()
+        return None
+
+    def _apply(self, record: Record) -> bool:
+        """Replay one record; False if it is not a valid one (it is then ignored)."""
+        schema = JOURNAL_RECORDS.get(record.data.get("op"))
+        if schema is None:
+            return False
+        try:
+            data = schema.validate(record.data, "record")
+            if data["op"] == "add":
+                sample = _sample_from_record(data, record.blob)
+                if sample is None:
+                    return False
+                if sample.sample_id in self._by_id:      # the same sample imported twice
+                    self._superseded += 1
+                else:
+                    self._by_id[sample.sample_id] = sample
+            elif data["op"] == "relabel":
+                for sample_id in data["ids"]:
+                    if sample_id in self._by_id:
+                        self._by_id[sample_id].label = data["label"]
+                self._superseded += 1
+            else:
+                for sample_id in data["ids"]:
+                    if self._by_id.pop(sample_id, None) is not None:
+                        self._superseded += 1
+                self._superseded += 1
+        except SchemaError:
+            return False
+        return True
+
+    def _set_aside(self, problem: str, recovered: int) -> str:
+        """Keep the damaged store under a dated name and start again from what was read."""
+        try:
+            backup = set_aside(self.path)
+        except OSError as error:
+            raise SampleFileError(f"{problem}\n\nIt could not be set aside "
+                                  f"({error.strerror or error}); nothing was changed.") from None
+        self._header, self._end = None, 0
+        if self._by_id:
+            self._rewrite()
+        kept = (f"the {recovered} samples that could be read are kept" if recovered
+                else "starting a new set")
+        return f"{problem}\n\nThe file was kept as {backup}; {kept}."
+
+    def _import_legacy(self) -> str | None:
+        legacy = self.legacy_path
+        if legacy is None or not legacy.exists():
             return None
+        try:
+            samples = read_samples(legacy)
         except SampleFileError as error:
-            stamp = _datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-            aside = self.path.with_name(f"{self.path.stem}.damaged-{stamp}{self.path.suffix}")
             try:
-                os.replace(self.path, aside)
+                backup = set_aside(legacy)
             except OSError:
                 return f"{error}\n\nYour samples cannot be used until this file is repaired or removed."
-            return f"{error}\n\nThe file was kept as {aside}; starting a new set."
+            return f"{error}\n\nThe file was kept as {backup}; starting a new set."
+        self._by_id = {sample.sample_id: sample for sample in samples}
+        self._rewrite()
+        try:
+            set_aside(legacy, "imported")
+        except OSError:
+            pass
+        return None
 
-    def save(self) -> None:
-        write_samples(self.path, self.samples)
+    def _rewrite(self) -> None:
+        try:
+            self._header, self._end = self._journal.rewrite(_add_record(sample) for sample in self._by_id.values())
+        except JournalError as error:
+            raise SampleFileError(str(error)) from None
+        self._superseded = 0
+
+    # -- changing -----------------------------------------------------------
+    def _save(self, records: list[bytes], apply, check=None) -> None:
+        """Under the lock: take in others' changes, ``check()`` the change
+        still makes sense, append ``records``, then ``apply()`` them to the
+        set in memory."""
+        try:
+            with self._lock:
+                self._catch_up()
+                if check is not None:
+                    check()
+                if self._header is None:
+                    self._rewrite()
+                self._end = self._journal.append(records, self._end)
+        except LockTimeout as error:
+            raise SampleFileError(f"{error}; nothing was saved, try again") from None
+        except JournalError as error:
+            raise SampleFileError(str(error)) from None
+        apply()
 
     def __len__(self) -> int:
-        return len(self.samples)
+        return len(self._by_id)
 
     def counts(self) -> np.ndarray:
         """How many samples of each digit, ``(10,)``."""
-        return np.bincount([sample.label for sample in self.samples], minlength=10)
+        return np.bincount([sample.label for sample in self._by_id.values()], minlength=10)
 
     def add(self, label: int, image: np.ndarray, strokes: list[Stroke] | None = None) -> PersonalSample:
         if not 0 <= int(label) <= 9:
             raise ValueError(f"label must be a digit 0-9, got {label}")
-        sample = PersonalSample(int(label), to_uint8_image(image),
-                                [Stroke(stroke.width, stroke.points.copy()) for stroke in strokes or []])
-        self.samples.append(sample)
-        try:
-            self.save()
-        except SampleFileError:
-            self.samples.pop()
-            raise
-        return sample
+        sample = PersonalSample(int(label), to_uint8_image(image), storable_strokes(strokes or []))
 
-    def _find(self, sample_id: str) -> PersonalSample:
-        for sample in self.samples:
-            if sample.sample_id == sample_id:
-                return sample
-        raise KeyError(sample_id)
+        def apply() -> None:
+            self._by_id[sample.sample_id] = sample
+
+        self._save([_add_record(sample)], apply)
+        return sample
 
     def relabel(self, sample_ids: list[str], label: int) -> None:
         if not 0 <= int(label) <= 9:
             raise ValueError(f"label must be a digit 0-9, got {label}")
-        chosen = [self._find(sample_id) for sample_id in sample_ids]
-        previous = [sample.label for sample in chosen]
-        for sample in chosen:
-            sample.label = int(label)
-        try:
-            self.save()
-        except SampleFileError:
-            for sample, old in zip(chosen, previous):
-                sample.label = old
-            raise
+
+        def check() -> None:
+            missing = [sample_id for sample_id in sample_ids if sample_id not in self._by_id]
+            if missing:
+                raise KeyError(missing[0])
+
+        def apply() -> None:
+            for sample_id in sample_ids:
+                if sample_id in self._by_id:
+                    self._by_id[sample_id].label = int(label)
+
+        self._save([encode_record({"op": "relabel", "ids": list(sample_ids), "label": int(label)})],
+                   apply, check)
 
     def delete(self, sample_ids: list[str]) -> None:
-        doomed = set(sample_ids)
-        kept = [sample for sample in self.samples if sample.sample_id not in doomed]
-        previous, self.samples = self.samples, kept
-        try:
-            self.save()
-        except SampleFileError:
-            self.samples = previous
-            raise
+        if not sample_ids:
+            return
+
+        def apply() -> None:
+            for sample_id in sample_ids:
+                self._by_id.pop(sample_id, None)
+
+        self._save([encode_record({"op": "delete", "ids": list(sample_ids)})], apply)
 
     def export_to(self, path: str | os.PathLike) -> None:
+        self.refresh()
         write_samples(path, self.samples)
 
     def import_from(self, path: str | os.PathLike) -> int:
         """Add the samples of another file (skipping ones already here); returns how many were added."""
         incoming = read_samples(path)
-        known = {sample.sample_id for sample in self.samples}
-        new = [sample for sample in incoming if sample.sample_id not in known]
+        self.refresh()
+        new = [sample for sample in incoming if sample.sample_id not in self._by_id]
         if new:
-            self.samples += new
-            try:
-                self.save()
-            except SampleFileError:
-                del self.samples[-len(new):]
-                raise
+            def apply() -> None:
+                for sample in new:
+                    self._by_id.setdefault(sample.sample_id, sample)
+
+            self._save([_add_record(sample) for sample in new], apply)
         return len(new)
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """``(images (N, 784) float32 in [0, 1], labels (N,) int64)``."""
-        if not self.samples:
-            return np.zeros((0, 784), np.float32), np.zeros(0, np.int64)
-        images = np.stack([sample.image for sample in self.samples]).reshape(len(self.samples), -1)
-        return images.astype(np.float32) / 255, np.array([sample.label for sample in self.samples], np.int64)
+        samples = self.samples
+        if not samples:
+            return np.zeros((0, IMAGE_SIZE * IMAGE_SIZE), np.float32), np.zeros(0, np.int64)
+        images = np.stack([sample.image for sample in samples]).reshape(len(samples), -1)
+        return images.astype(np.float32) / 255, np.array([sample.label for sample in samples], np.int64)

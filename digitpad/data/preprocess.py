@@ -4,17 +4,15 @@ with bright ink on a dark background (what the drawing canvas produces): crop
 to the ink's bounding box, scale it to fit a 20x20 box keeping its aspect
 ratio with anti-aliasing, and place it in a 28x28 image so that its centre of
 mass sits at pixel (14, 14) — the integer shift MNIST itself used. For image
-files (photos and scans of paper) ``image_to_mnist`` first finds the ink:
-it detects dark-ink-on-light-paper and inverts it, removes uneven background
-lighting, and keeps the largest piece of ink. Everything is NumPy, except
-that reading files uses Pillow.
+files (photos and scans of paper, read by ``digitpad.data.image_files``)
+``image_to_mnist`` first finds the ink: it detects dark-ink-on-light-paper
+and inverts it, removes uneven background lighting, and keeps the largest
+piece of ink. Everything is NumPy.
 """
 
 from __future__ import annotations
 
 import functools
-import os
-from pathlib import Path
 
 import numpy as np
 
@@ -22,9 +20,6 @@ from digitpad.data.augment import vary_thickness
 from digitpad.data.components import component_boxes, component_sums, label_components
 
 MNIST_SIZE = 28
-# Photos are shrunk to this longest side before the ink is looked for: plenty
-# for a 28x28 result, and it keeps the work small for 12-megapixel pictures.
-MAX_PICTURE_SIDE = 1024
 DIGIT_BOX = 20
 MNIST_CENTRE = 14.0
 # Pixels dimmer than this fraction of the brightest ink do not count when the
@@ -32,10 +27,6 @@ MNIST_CENTRE = 14.0
 INK_FRACTION = 0.1
 # Below this peak brightness an image is blank: no ink at all.
 BLANK_LEVEL = 0.05
-
-
-class ImageError(Exception):
-    """An image file could not be read or holds no digit; the message names the file."""
 
 
 def has_ink(image: np.ndarray) -> bool:
@@ -174,37 +165,6 @@ def prepare_for_network(ink: np.ndarray) -> np.ndarray:
     if MNIST_STROKE_WIDTH[0] <= width <= MNIST_STROKE_WIDTH[1] or not mnist_image.any():
         return mnist_image
     return to_mnist(normalise_stroke_width(mnist_image))
-
-
-# -- image files ------------------------------------------------------------------
-def load_image(path: str | os.PathLike) -> np.ndarray:
-    """Read a PNG/JPEG/BMP/... file as a 2-D float32 greyscale array in [0, 1]
-    (as it looks: paper is usually bright). Transparent areas count as white
-    paper; camera rotation (EXIF) is applied. Raises ``ImageError``.
-    """
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    path = Path(path)
-    try:
-        with Image.open(path) as opened:
-            opened.load()
-            picture = ImageOps.exif_transpose(opened)
-    except FileNotFoundError:
-        raise ImageError(f"{path}: no such file") from None
-    except UnidentifiedImageError:
-        raise ImageError(f"{path}: not an image file digitpad can read (PNG, JPEG, BMP, GIF, TIFF)") from None
-    except (OSError, ValueError, SyntaxError) as error:
-        raise ImageError(f"{path}: the image is damaged or truncated ({error})") from error
-    except Image.DecompressionBombError as error:
-        raise ImageError(f"{path}: the image is too large ({error})") from error
-    if picture.width == 0 or picture.height == 0:
-        raise ImageError(f"{path}: the image is empty")
-    picture.thumbnail((MAX_PICTURE_SIDE, MAX_PICTURE_SIDE), Image.Resampling.LANCZOS)
-    if picture.mode in ("RGBA", "LA", "PA") or (picture.mode == "P" and "transparency" in picture.info):
-        background = Image.new("RGBA", picture.size, (255, 255, 255, 255))
-        picture = Image.alpha_composite(background, picture.convert("RGBA"))
-    grey = np.asarray(picture.convert("F"), dtype=np.float32) / 255
-    return grey
 
 
 def _box_blur(image: np.ndarray, radius: int) -> np.ndarray:

@@ -42,12 +42,9 @@ class Stroke:
                 float(xs.max()) + radius, float(ys.max()) + radius)
 
     def to_list(self) -> dict:
+        """JSON-able form; reading it back is validated by the samples schema
+        (``digitpad.data.personal_samples``)."""
         return {"width": float(self.width), "points": self.points.round(2).tolist()}
-
-    @classmethod
-    def from_list(cls, data: dict) -> "Stroke":
-        points = np.asarray(data["points"], dtype=np.float32).reshape(-1, 3)
-        return cls(float(data["width"]), points)
 
 
 def draw_capsule(image: np.ndarray, start: tuple[float, float], end: tuple[float, float],

@@ -14,12 +14,13 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton,
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QVBoxLayout, QWidget)
 
 from digitpad.checkpoint import CheckpointError, save_checkpoint
 from digitpad.gui.adapt_worker import AdaptWorker
 from digitpad.gui.background import start_worker
+from digitpad.gui.messages import plain_label, warn
 from digitpad.nn import MLP
 from digitpad.train.adapt import MIN_SAMPLES, AdaptConfig
 
@@ -55,7 +56,7 @@ class AdaptDialog(QDialog):
         intro.setTextFormat(Qt.TextFormat.RichText)
         self.progressBar = QProgressBar()
         self.progressBar.setRange(0, 1000)
-        self.statusLabel = QLabel("Ready.")
+        self.statusLabel = plain_label("Ready.")
         self.resultLabel = QLabel()
         self.resultLabel.setObjectName("adaptResult")
         self.resultLabel.setTextFormat(Qt.TextFormat.RichText)
@@ -150,7 +151,7 @@ class AdaptDialog(QDialog):
     @Slot(str)
     def _failed(self, message: str) -> None:
         self.statusLabel.setText("Adapting failed.")
-        QMessageBox.warning(self, "Adapt to my handwriting", f"{message}\n\nThe model in use is unchanged.")
+        warn(self, "Adapt to my handwriting", f"{message}\n\nThe model in use is unchanged.")
 
     @Slot()
     def _cancelled(self) -> None:
@@ -170,15 +171,18 @@ class AdaptDialog(QDialog):
         stamp = _datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
         path = self._adapted_dir / f"{self._model_path.stem}-adapted-{stamp}.npz"
         metadata = {key: value for key, value in self._metadata.items() if key not in ("optimizer", "trainer")}
-        metadata["metrics"] = {**metadata.get("metrics", {}),
-                               "test_accuracy": self._result.after.get("mnist_test")}
+        metrics = dict(metadata.get("metrics", {}))
+        metrics.pop("test_accuracy", None)      # the old model's score is not this one's
+        if self._result.after.get("mnist_test") is not None:
+            metrics["test_accuracy"] = self._result.after["mnist_test"]
+        metadata["metrics"] = metrics
         metadata["adaptation"] = {"from": str(self._model_path), "samples": int(len(self._labels)),
                                   "held_back": self._result.holdout_count, "before": self._result.before,
                                   "after": self._result.after}
         try:
             save_checkpoint(self._result.model, path, metadata)
         except CheckpointError as error:
-            QMessageBox.warning(self, "Keep the adapted model", str(error))
+            warn(self, "Keep the adapted model", str(error))
             return
         self.useModel.emit(str(path))
         self.accept()

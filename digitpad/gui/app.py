@@ -1,14 +1,19 @@
 """Start-up of the desktop app (``digitpad`` / ``python -m digitpad``):
-parse the command line, create the QApplication, pick the model (a
-checkpoint given on the command line, else the one used last, else the
-bundled one — a broken one is reported and skipped), and show the main
-window. Heavy libraries (scikit-learn, SciPy, plotting) stay off this path.
+parse the command line, create the QApplication, check what was stored
+last time — settings, the checkpoint used last, the handwriting samples —
+and show the main window. Stored state can never stop the app: a value or
+file that cannot be used is reset or set aside and reported once, in one
+dialog, and the app starts with the bundled model; should building the
+window from stored state fail for a reason nobody foresaw, the settings are
+set aside and the window is built afresh. Heavy libraries (scikit-learn,
+SciPy, plotting) stay off this path.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from pathlib import Path
 from typing import Sequence
 
@@ -33,25 +38,87 @@ def icon_path() -> Path | None:
 
 
 def choose_model(settings, explicit: str | None):
-    """``(model, path, metadata, warning)``: the model to start with.
+    """``(model, path, metadata, problem)``: the model to start with.
 
-    ``warning`` explains a checkpoint that could not be used (None if all went well).
+    ``explicit`` is a checkpoint named on the command line; otherwise the one
+    used last is reopened. One that cannot be used is explained in
+    ``problem`` (None if all went well) and the bundled model is used; a
+    stored one is also forgotten, so it is reported only once.
     """
     from digitpad.checkpoint import CheckpointError, bundled_checkpoint_path, load_checkpoint
 
-    warning = None
-    candidates = [explicit] if explicit else []
-    if not explicit and settings.last_checkpoint():
-        candidates.append(settings.last_checkpoint())
-    for candidate in candidates:
+    problem = None
+    candidate = explicit or settings.last_checkpoint() or None
+    if candidate:
         try:
             model, metadata = load_checkpoint(candidate)
             return model, Path(candidate), metadata, None
         except CheckpointError as error:
-            warning = f"{error}\n\nUsing the bundled model instead."
+            if explicit:
+                problem = f"{error}\n\nUsing the bundled model instead."
+            else:
+                settings.forget_last_checkpoint()
+                settings.remove_recent_checkpoint(candidate)
+                problem = (f"{error}\n\nThe model used last time cannot be opened, so the bundled "
+                           "model is used instead. The file itself was not changed.")
     path = bundled_checkpoint_path()
     model, metadata = load_checkpoint(path)
-    return model, path, metadata, warning
+    return model, path, metadata, problem
+
+
+def _settings_problems(settings) -> list[str]:
+    """Reset stored settings that cannot be used; the report for the user (empty if none)."""
+    from PySide6.QtCore import QSettings
+
+    problems = []
+    if settings.qsettings.status() == QSettings.Status.FormatError:
+        problems.append(f"{settings.qsettings.fileName()}: the settings file is not in a format "
+                        "digitpad can read; the values it could not read were reset.")
+    reset = settings.repair()
+    if reset:
+        problems.append("These settings could not be used and were reset to their defaults:\n"
+                        + "\n".join(f"  {item}" for item in reset))
+    return problems
+
+
+def _build_window(settings, paths, explicit: str | None):
+    """The main window from stored state, and what had to be set aside for it."""
+    from digitpad.gui.main_window import MainWindow
+
+    problems = _settings_problems(settings)
+    model, path, metadata, problem = choose_model(settings, explicit)
+    if problem:
+        problems.append(problem)
+    window = MainWindow(settings, paths, model, path, metadata)
+    if window.samplesProblem():
+        problems.append(window.samplesProblem())
+    return window, problems
+
+
+def _build_window_afresh(settings, paths, error: BaseException):
+    """After an unforeseen failure: settings set aside, bundled model, same samples."""
+    from digitpad.checkpoint import bundled_checkpoint_path, load_checkpoint
+    from digitpad.gui.main_window import MainWindow
+    from digitpad.storage.backup import set_aside
+
+    traceback.print_exception(error, file=sys.stderr)
+    settings.sync()
+    kept = ""
+    settings_file = Path(settings.qsettings.fileName())
+    if settings_file.is_file():
+        try:
+            kept = f" (kept as {set_aside(settings_file)})"
+        except OSError:
+            pass
+    settings.qsettings.clear()
+    path = bundled_checkpoint_path()
+    model, metadata = load_checkpoint(path)
+    window = MainWindow(settings, paths, model, path, metadata)
+    problems = [f"digitpad could not start with what it saved last time ({type(error).__name__}: "
+                f"{error}). Its settings were reset{kept} and the bundled model is in use."]
+    if window.samplesProblem():
+        problems.append(window.samplesProblem())
+    return window, problems
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,11 +143,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from digitpad.checkpoint import CheckpointError
     from digitpad.gui.app_paths import AppPaths
-    from digitpad.gui.main_window import MainWindow
+    from digitpad.gui.messages import critical
     from digitpad.gui.settings import AppSettings
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -91,25 +158,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     if icon is not None:
         app.setWindowIcon(QIcon(str(icon)))
     settings = AppSettings(QSettings(ORGANISATION, APPLICATION))
+    paths = AppPaths.for_user()
     try:
-        model, path, metadata, warning = choose_model(settings, args.checkpoint)
-    except CheckpointError as error:
-        QMessageBox.critical(None, "digitpad cannot start", str(error))
+        try:
+            window, problems = _build_window(settings, paths, args.checkpoint)
+        except CheckpointError:
+            raise
+        except Exception as error:           # stored state nobody foresaw: start afresh
+            window, problems = _build_window_afresh(settings, paths, error)
+    except CheckpointError as error:         # the bundled model itself: a broken installation
+        critical(None, "digitpad cannot start", str(error))
         print(f"digitpad: {error}", file=sys.stderr)
         return 1
-    window = MainWindow(settings, AppPaths.for_user(), model, path, metadata)
     window.show()
     if args.startup_probe:
         import time
 
         def report_and_quit() -> None:
+            for problem in problems:
+                print(f"startup problem: {problem}", flush=True)
             print(f"window shown at {time.time():.6f}", flush=True)
             app.quit()
 
         QTimer.singleShot(0, report_and_quit)
-    else:
-        if warning:
-            window.showError("Cannot open checkpoint", warning)
-        if window.samplesProblem():
-            window.showError("Cannot read your handwriting samples", window.samplesProblem())
+    elif problems:
+        QTimer.singleShot(0, lambda: window.showError("Some of what digitpad saved was set aside",
+                                                      "\n\n".join(problems)))
     return app.exec()

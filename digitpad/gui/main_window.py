@@ -15,22 +15,24 @@ import numpy as np
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QDialog, QFileDialog, QFrame, QHBoxLayout, QLabel, QMainWindow, QMenu,
-                               QMessageBox, QProgressDialog, QPushButton, QSizePolicy, QSlider,
-                               QVBoxLayout, QWidget)
+                               QMessageBox, QProgressBar, QProgressDialog, QPushButton, QSizePolicy,
+                               QSlider, QVBoxLayout, QWidget)
 
 from digitpad.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from digitpad.data.mnist import locate_mnist
 from digitpad.data.personal_samples import PersonalSamples, SampleFileError
-from digitpad.data.preprocess import ImageError, digit_ink, extract_ink, load_image
 from digitpad.nn import MLP
 from digitpad.recognition import NumberRecognition, Recognition, recognise_number
 from digitpad.gui.app_paths import AppPaths
 from digitpad.gui.background import start_worker
 from digitpad.gui.canvas import DrawingCanvas
 from digitpad.gui.evaluation_worker import EvaluationWorker
+from digitpad.gui.image_worker import ImageWorker
 from digitpad.gui.input_preview import InputPreview
+from digitpad.gui.messages import plain_label, plain_tooltip, warn
 from digitpad.gui.probability_bars import ProbabilityBars
-from digitpad.gui.settings import AppSettings
+from digitpad.gui.save_path import ask_save_path
+from digitpad.gui.settings import PEN_WIDTH_RANGE, AppSettings
 
 # While the pen moves, predict at most this often (ms): live, yet never
 # competing with the pen for the event loop.
@@ -55,6 +57,9 @@ def model_summary(metadata: dict) -> str:
 
 class MainWindow(QMainWindow):
     modelChanged = Signal()
+    # Emitted once a picture asked for with openImage has been dealt with:
+    # True when its ink is on the canvas, False when an error was shown.
+    imageOpened = Signal(bool)
     recognised = Signal(object)     # NumberRecognition or None
 
     def __init__(self, settings: AppSettings, paths: AppPaths, model: MLP, model_path: Path,
@@ -76,7 +81,14 @@ class MainWindow(QMainWindow):
         self._misclassified_dialog = None
         self._samples_dialog = None
         self._adapt_dialog = None
-        self._samples = PersonalSamples(paths.data_dir / "samples.npz")
+        # The job reading a picture (one at a time), the picture asked for while
+        # it runs, and the status bar's busy indicator, made when first needed.
+        self._image_thread = None
+        self._image_worker: ImageWorker | None = None
+        self._next_image: str | None = None
+        self._image_busy: QProgressBar | None = None
+        self._samples = PersonalSamples(paths.data_dir / "samples.journal",
+                                        legacy_path=paths.data_dir / "samples.npz")
         self._samples_problem = self._samples.load()
 
         self._live_timer = QTimer(self)
@@ -87,7 +99,7 @@ class MainWindow(QMainWindow):
         self._build_central()
         self._build_actions()
         self._build_menus()
-        self._model_label = QLabel()
+        self._model_label = plain_label()
         self._model_label.setObjectName("modelStatus")
         self.statusBar().addPermanentWidget(self._model_label)
         self._show_model_status()
@@ -106,7 +118,7 @@ class MainWindow(QMainWindow):
 
         self._pen_slider = QSlider(Qt.Orientation.Horizontal)
         self._pen_slider.setObjectName("penWidth")
-        self._pen_slider.setRange(4, 48)
+        self._pen_slider.setRange(*PEN_WIDTH_RANGE)
         self._pen_slider.setValue(round(self.canvas.penWidth()))
         self._pen_slider.setFixedWidth(160)
         self._pen_slider.setToolTip("Pen width ([ and ] change it)")
@@ -253,8 +265,9 @@ class MainWindow(QMainWindow):
         self.recentMenu.clear()
         recent = self._settings.recent_checkpoints()
         for path in recent:
-            item = self.recentMenu.addAction(Path(path).name)
-            item.setToolTip(path)
+            # "&" in a menu text marks a shortcut letter; "&&" shows one.
+            item = self.recentMenu.addAction(Path(path).name.replace("&", "&&"))
+            item.setToolTip(plain_tooltip(path))
             item.setStatusTip(path)
             item.triggered.connect(lambda checked=False, chosen=path: self.openCheckpoint(chosen))
         self.recentMenu.setEnabled(bool(recent))
@@ -366,19 +379,20 @@ class MainWindow(QMainWindow):
     def setModel(self, model: MLP, path: Path, metadata: dict) -> None:
         self._model, self._model_path, self._metadata = model, Path(path), metadata
         self._test_predictions = None
+        self._show_model_status()
+        self.recogniseNow()
+        # Remembered for the next start only once the model is shown and working.
         self._settings.set_last_checkpoint(str(path))
         self._settings.add_recent_checkpoint(str(path))
         self._rebuild_recent_menu()
-        self._show_model_status()
-        self.recogniseNow()
         self.modelChanged.emit()
 
     def _show_model_status(self) -> None:
         self._model_label.setText(f"Model: {self._model_path.name} — {model_summary(self._metadata)}")
-        self._model_label.setToolTip(str(self._model_path))
+        self._model_label.setToolTip(plain_tooltip(self._model_path))
 
     def showError(self, title: str, message: str) -> None:
-        QMessageBox.warning(self, title, message)
+        warn(self, title, message)
 
     @Slot()
     def chooseCheckpoint(self) -> None:
@@ -404,12 +418,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def saveCheckpointAs(self) -> None:
-        suggestion = str(Path.home() / self._model_path.name)
-        path, _ = QFileDialog.getSaveFileName(self, "Save checkpoint as", suggestion, CHECKPOINT_FILTER)
-        if not path:
+        chosen = ask_save_path(self, "Save checkpoint as", Path.home() / self._model_path.name,
+                               CHECKPOINT_FILTER, ".npz")
+        if chosen is None:
             return
-        if not path.endswith(".npz"):
-            path += ".npz"
+        path = str(chosen)
         keep = {key: value for key, value in self._metadata.items() if key not in ("optimizer", "trainer")}
         try:
             save_checkpoint(self._model, path, keep)
@@ -421,6 +434,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Saved {path}", 5000)
 
     # -- image files -------------------------------------------------------------
+
     @Slot()
     def chooseImage(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open image", str(Path.home()), IMAGE_FILTER)
@@ -428,24 +442,76 @@ class MainWindow(QMainWindow):
             self.openImage(path)
 
     @Slot(str)
-    def openImage(self, path: str) -> bool:
-        """Read a digit or a number from a picture; on failure explain and keep the drawing."""
-        try:
-            grey = load_image(path)
-            ink = self._ink_from_picture(grey, path)
-        except ImageError as error:
-            self.showError("Cannot read image", f"{error}\n\nYour drawing is unchanged.")
-            return False
+    def openImage(self, path: str) -> None:
+        """Read a digit or a number from a picture in the background. The ink
+        lands on the canvas when it is ready (on failure an error is shown and
+        the drawing kept), then ``imageOpened`` is emitted.
+
+        Decoding cannot be interrupted, so a picture asked for while another is
+        read replaces it: the running job's result is dropped and the newest
+        request starts when the job ends, never two at once.
+        """
+        path = str(path)
+        self._show_image_busy(path)
+        if self._image_worker is not None:
+            self._image_worker.cancel()
+            self._next_image = path
+            return
+        worker = ImageWorker(path)
+        # Bound methods of this window, so the signals are delivered on the GUI thread.
+        worker.succeeded.connect(self._image_read)
+        worker.failed.connect(self._image_failed)
+        worker.done.connect(self._image_done)
+        self._image_worker = worker
+        self._image_thread = start_worker(worker, self)
+
+    def isReadingImage(self) -> bool:
+        """True while a picture is being read in the background."""
+        return self._image_worker is not None
+
+    def _show_image_busy(self, path: str) -> None:
+        if self._image_busy is None:
+            self._image_busy = QProgressBar()
+            self._image_busy.setObjectName("imageBusy")
+            self._image_busy.setRange(0, 0)        # no known end: a busy animation
+            self._image_busy.setTextVisible(False)
+            self._image_busy.setMaximumWidth(120)
+            self.statusBar().insertPermanentWidget(0, self._image_busy)
+        self._image_busy.show()
+        self.statusBar().showMessage(f"Reading {Path(path).name}…")
+
+    @Slot(str, object)
+    def _image_read(self, path: str, ink: np.ndarray) -> None:
+        if self._image_worker is None or self._image_worker.isCancelRequested():
+            return      # replaced by a newer picture, or the window is closing
         self.canvas.setImage(ink)
         self.statusBar().showMessage(f"Read {Path(path).name}", 5000)
-        return True
+        self.imageOpened.emit(True)
 
-    @staticmethod
-    def _ink_from_picture(grey: np.ndarray, path: str) -> np.ndarray:
-        ink = digit_ink(extract_ink(grey))
-        if not ink.any():
-            raise ImageError(f"{path}: no digit found in the picture (it looks blank)")
-        return ink
+    @Slot(str)
+    def _image_failed(self, message: str) -> None:
+        if self._image_worker is None or self._image_worker.isCancelRequested():
+            return
+        self.statusBar().clearMessage()
+        self.showError("Cannot read image", f"{message}\n\nYour drawing is unchanged.")
+        self.imageOpened.emit(False)
+
+    @Slot()
+    def _image_done(self) -> None:
+        self._image_thread = self._image_worker = None
+        next_image, self._next_image = self._next_image, None
+        if next_image is not None:
+            self.openImage(next_image)
+        else:
+            self._image_busy.hide()
+
+    def _stop_image_job(self) -> None:
+        """Wait for a picture being read (at most a second or two) and drop it."""
+        if self._image_thread is not None:
+            self._next_image = None
+            self._image_worker.cancel()
+            self._image_thread.quit()
+            self._image_thread.wait()
 
     # -- MNIST test set -----------------------------------------------------------
     def _mnist_location(self, splits: tuple[str, ...] = ("test",)) -> tuple[Path | None, bool] | None:
@@ -468,7 +534,8 @@ class MainWindow(QMainWindow):
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
         if box.clickedButton() is download:
-            return data_dir, True
+            # Into the per-user cache: a chosen folder is only ever read from.
+            return None, True
         if box.clickedButton() is choose:
             folder = QFileDialog.getExistingDirectory(self, "Folder with the MNIST files")
             if folder:
@@ -709,6 +776,7 @@ class MainWindow(QMainWindow):
             self._evaluation_worker.cancel()
             self._evaluation_thread.quit()
             self._evaluation_thread.wait()
+        self._stop_image_job()
         self._settings.save_window(self.saveGeometry(), self.saveState())
         self._settings.sync()
         super().closeEvent(event)

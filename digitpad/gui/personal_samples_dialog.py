@@ -13,9 +13,11 @@ import numpy as np
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QIcon, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QListView,
-                               QMessageBox, QPushButton, QVBoxLayout, QWidget)
+                               QPushButton, QVBoxLayout, QWidget)
 
 from digitpad.data.personal_samples import PersonalSample, PersonalSamples, SampleFileError
+from digitpad.gui.messages import plain_label, warn
+from digitpad.gui.save_path import ask_save_path
 
 THUMBNAIL = 56
 SAMPLES_FILTER = "digitpad samples (*.npz);;All files (*)"
@@ -35,9 +37,22 @@ class SampleListModel(QAbstractListModel):
         self.refresh()
 
     def refresh(self) -> None:
+        shown = [sample for sample in reversed(self._store.samples)
+                 if self._digit is None or sample.label == self._digit]
+        added = len(shown) - len(self._shown)
+        if added > 0 and all(new is old for new, old in zip(shown[added:], self._shown)):
+            # Newly labelled samples come first; inserting them keeps a view of
+            # thousands of thumbnails from being laid out again at every label.
+            self.beginInsertRows(QModelIndex(), 0, added - 1)
+            self._shown = shown
+            self.endInsertRows()
+            return
+        if len(shown) == len(self._shown) and all(new is old for new, old in zip(shown, self._shown)):
+            if shown:     # same samples; labels may have changed
+                self.dataChanged.emit(self.index(0), self.index(len(shown) - 1))
+            return
         self.beginResetModel()
-        self._shown = [sample for sample in reversed(self._store.samples)
-                       if self._digit is None or sample.label == self._digit]
+        self._shown = shown
         self.endResetModel()
 
     def sample(self, row: int) -> PersonalSample:
@@ -103,6 +118,10 @@ class PersonalSamplesDialog(QDialog):
         self.grid.setResizeMode(QListView.ResizeMode.Adjust)
         self.grid.setMovement(QListView.Movement.Static)
         self.grid.setUniformItemSizes(True)
+        # Thousands of thumbnails are laid out a batch at a time, so labelling
+        # a drawing while this window is open never waits for all of them.
+        self.grid.setLayoutMode(QListView.LayoutMode.Batched)
+        self.grid.setBatchSize(256)
         self.grid.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
         self.grid.setGridSize(QSize(THUMBNAIL + 16, THUMBNAIL + 26))
         self.grid.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
@@ -136,7 +155,7 @@ class PersonalSamplesDialog(QDialog):
         row.addStretch(1)
         for widget in (export, import_button):
             row.addWidget(widget)
-        self.statusLabel = QLabel()
+        self.statusLabel = plain_label()
         self.statusLabel.setObjectName("samplesStatus")
         bottom = QHBoxLayout()
         bottom.addWidget(adapt)
@@ -173,7 +192,7 @@ class PersonalSamplesDialog(QDialog):
         try:
             action(*arguments)
         except SampleFileError as error:
-            QMessageBox.warning(self, "My handwriting", f"{error}\n\nNothing was changed.")
+            warn(self, "My handwriting", f"{error}\n\nNothing was changed.")
             return False
         self.refresh()
         self.samplesChanged.emit()
@@ -191,16 +210,16 @@ class PersonalSamplesDialog(QDialog):
 
     @Slot()
     def chooseExport(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export my handwriting",
-                                              str(Path.home() / "my-handwriting.npz"), SAMPLES_FILTER)
-        if path:
-            self.exportTo(path if path.endswith(".npz") else path + ".npz")
+        path = ask_save_path(self, "Export my handwriting", Path.home() / "my-handwriting.npz",
+                             SAMPLES_FILTER, ".npz")
+        if path is not None:
+            self.exportTo(str(path))
 
     def exportTo(self, path: str) -> bool:
         try:
             self._store.export_to(path)
         except SampleFileError as error:
-            QMessageBox.warning(self, "Export", str(error))
+            warn(self, "Export", str(error))
             return False
         self.statusLabel.setText(f"{len(self._store)} samples exported to {path}.")
         return True
@@ -215,7 +234,7 @@ class PersonalSamplesDialog(QDialog):
         try:
             added = self._store.import_from(path)
         except SampleFileError as error:
-            QMessageBox.warning(self, "Import", f"{error}\n\nNothing was imported.")
+            warn(self, "Import", f"{error}\n\nNothing was imported.")
             return None
         self.refresh()
         self.samplesChanged.emit()

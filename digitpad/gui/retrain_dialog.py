@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDou
 
 from digitpad.gui.app_paths import AppPaths
 from digitpad.gui.background import start_worker
+from digitpad.gui.messages import ask, plain_label, warn
 from digitpad.gui.settings import AppSettings
 from digitpad.gui.training_curves import TrainingCurves
 from digitpad.gui.training_worker import TrainingWorker
@@ -141,7 +142,7 @@ class RetrainDialog(QDialog):
         self.progressBar.setObjectName("trainingProgress")
         self.progressBar.setRange(0, 1000)
         self.progressBar.setFormat("%p%")
-        self.statusLabel = QLabel("Ready.")
+        self.statusLabel = plain_label("Ready.")
         self.statusLabel.setObjectName("trainingStatus")
         self.curves = TrainingCurves()
         self.resultLabel = QLabel()
@@ -275,13 +276,13 @@ class RetrainDialog(QDialog):
         try:
             config = self.config()
         except ValueError as error:
-            QMessageBox.warning(self, "Check the settings", str(error))
+            warn(self, "Check the settings", str(error))
             return
         data_dir = None
         if self.folderData.isChecked():
             folder = self.dataFolder.text().strip()
             if not folder or not Path(folder).is_dir():
-                QMessageBox.warning(self, "MNIST folder", f"{folder or '(empty)'}: not a folder. "
+                warn(self, "MNIST folder", f"{folder or '(empty)'}: not a folder. "
                                     "Choose the folder that holds the MNIST files, or let digitpad find them.")
                 return
             data_dir = Path(folder)
@@ -348,7 +349,7 @@ class RetrainDialog(QDialog):
     @Slot(str)
     def _failed(self, message: str) -> None:
         self.statusLabel.setText("Training failed.")
-        QMessageBox.warning(self, "Training failed", f"{message}\n\nThe model in use is unchanged.")
+        warn(self, "Training failed", f"{message}\n\nThe model in use is unchanged.")
 
     @Slot()
     def _cancelled(self) -> None:
@@ -376,8 +377,7 @@ class RetrainDialog(QDialog):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.isRunning():
-            answer = QMessageBox.question(self, "Training is running",
-                                          "Stop training? The new model will not be saved.")
+            answer = ask(self, "Training is running", "Stop training? The new model will not be saved.")
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QBuffer, QIODevice, Slot
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QProgressBar,
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QProgressBar,
                                QPushButton, QVBoxLayout, QWidget)
 
 from digitpad.gui.background import start_worker
+from digitpad.gui.messages import plain_label, warn
 from digitpad.gui.robustness_plots import RobustnessPlots
 from digitpad.gui.robustness_worker import RobustnessWorker
+from digitpad.gui.save_path import ask_save_path
 from digitpad.nn import MLP
+from digitpad.storage.atomic import write_bytes_atomically
 from digitpad.train.robustness import PERTURBATIONS, Curve
 
 # mnist, the five perturbations, the redrawn digits, the templates
@@ -34,7 +37,7 @@ class RobustnessDialog(QDialog):
         self.progressBar = QProgressBar()
         self.progressBar.setRange(0, PARTS)
         self.progressBar.setValue(0)
-        self.statusLabel = QLabel("Loading the MNIST test digits…")
+        self.statusLabel = plain_label("Loading the MNIST test digits…")
         self.saveButton = QPushButton("Save image…")
         self.saveButton.setEnabled(False)
         self.saveButton.clicked.connect(self.saveImage)
@@ -89,7 +92,7 @@ class RobustnessDialog(QDialog):
     @Slot(str)
     def _failed(self, message: str) -> None:
         self.statusLabel.setText("The report could not be made.")
-        QMessageBox.warning(self, "Robustness report", message)
+        warn(self, "Robustness report", message)
 
     @Slot()
     def _done(self) -> None:
@@ -97,10 +100,18 @@ class RobustnessDialog(QDialog):
 
     @Slot()
     def saveImage(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save robustness charts", str(Path.home() / "robustness.png"),
-                                              "PNG images (*.png)")
-        if path and not self.plots.grab().save(path if path.endswith(".png") else path + ".png"):
-            QMessageBox.warning(self, "Save image", f"{path}: the image could not be written.")
+        path = ask_save_path(self, "Save robustness charts", Path.home() / "robustness.png",
+                             "PNG images (*.png)", ".png")
+        if path is None:
+            return
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        try:
+            if not self.plots.grab().save(buffer, "PNG"):
+                raise OSError(0, "the charts could not be turned into a PNG image")
+            write_bytes_atomically(path, bytes(buffer.data()))
+        except OSError as error:
+            warn(self, "Save image", f"{path}: the image could not be written ({error.strerror or error}).")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._thread is not None:

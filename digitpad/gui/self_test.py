@@ -42,6 +42,29 @@ def _paint_paper_digit(path: Path, digit: int) -> None:
     image.save(str(path))
 
 
+def _open_image(window, path: Path) -> bool:
+    """Open ``path`` as the user does (it is read in the background) and wait
+    for the outcome: True once its ink is on the canvas."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    outcome = []
+    loop = QEventLoop()
+    timeout = QTimer()
+    timeout.setSingleShot(True)
+    timeout.timeout.connect(loop.quit)
+
+    def opened(success: bool) -> None:
+        outcome.append(success)
+        loop.quit()
+
+    window.imageOpened.connect(opened)
+    window.openImage(str(path))
+    timeout.start(30_000)
+    loop.exec()
+    window.imageOpened.disconnect(opened)
+    return outcome == [True]
+
+
 def run_self_test() -> int:
     started = time.perf_counter()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -78,7 +101,7 @@ def run_self_test() -> int:
                     wrong.append(f"{digit} read as {recognition.digit if recognition else 'nothing'}")
             picture = Path(scratch) / "three.png"
             _paint_paper_digit(picture, 3)
-            if not window.openImage(str(picture)) or window.recognition() is None \
+            if not _open_image(window, picture) or window.recognition() is None \
                     or window.recognition().digit != 3:
                 wrong.append("the 3 in a PNG file was not read")
             window.close()

@@ -8,12 +8,14 @@ from digitpad.nn.activations import LeakyReLU, ReLU, Sigmoid, Tanh, make_activat
 from digitpad.nn.clipping import clip_grad_norm, global_norm
 from digitpad.nn.layers import Dense, Dropout, Layer, Parameter
 from digitpad.nn.losses import SoftmaxCrossEntropy, softmax
-from digitpad.nn.mlp import MLP
+from digitpad.nn.mlp import (MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE, MAX_PARAMETERS, MLP,
+                             check_layer_sizes, parameter_count)
 from digitpad.nn.optimizers import OPTIMIZERS, SGD, Adam, AdamW, Optimizer
 from digitpad.nn.schedules import ConstantSchedule, CosineSchedule, StepSchedule, WarmupSchedule
 
 __all__ = [
-    "MLP", "Layer", "Parameter", "Dense", "Dropout",
+    "MLP", "MAX_HIDDEN_LAYERS", "MAX_LAYER_SIZE", "MAX_PARAMETERS", "check_layer_sizes",
+    "parameter_count", "Layer", "Parameter", "Dense", "Dropout",
     "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "make_activation",
     "SoftmaxCrossEntropy", "softmax",
     "Optimizer", "SGD", "Adam", "AdamW", "OPTIMIZERS",

@@ -43,11 +43,19 @@ def xavier_uniform(fan_in: int, fan_out: int, rng: np.random.Generator,
     return rng.uniform(-limit, limit, (fan_in, fan_out)).astype(dtype)
 
 
+def zeros(fan_in: int, fan_out: int, rng: np.random.Generator,
+          dtype: np.dtype = np.float32) -> np.ndarray:
+    """All zeros, for a network whose weights are about to be loaded from a
+    file: no random draws and no float64 temporaries twice the model's size."""
+    return np.zeros((fan_in, fan_out), dtype=dtype)
+
+
 INITIALIZERS: dict[str, Initializer] = {
     "he_normal": he_normal,
     "he_uniform": he_uniform,
     "xavier_normal": xavier_normal,
     "xavier_uniform": xavier_uniform,
+    "zeros": zeros,
 }
 
 

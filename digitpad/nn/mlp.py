@@ -16,6 +16,37 @@ from digitpad.nn.activations import ACTIVATIONS, make_activation
 from digitpad.nn.layers import Dense, Dropout, Layer, Parameter
 from digitpad.nn.losses import softmax
 
+# The largest network digitpad builds, trains, saves or loads. Every path that
+# creates one checks these, so a file or an option cannot make it allocate
+# gigabytes, and the trainer never writes a checkpoint the loader refuses.
+MAX_HIDDEN_LAYERS = 16
+MAX_LAYER_SIZE = 16384
+MAX_PARAMETERS = 50_000_000
+
+
+def parameter_count(input_size: int, hidden_sizes: Sequence[int], num_classes: int) -> int:
+    """Weights and biases of an MLP with these layer sizes (no allocation)."""
+    sizes = (input_size, *hidden_sizes, num_classes)
+    return sum(fan_in * fan_out + fan_out for fan_in, fan_out in zip(sizes[:-1], sizes[1:]))
+
+
+def check_layer_sizes(input_size: int, hidden_sizes: Sequence[int], num_classes: int) -> None:
+    """Raise ``ValueError`` unless these sizes make a network within the limits above."""
+    sizes = (input_size, *hidden_sizes, num_classes)
+    if not all(isinstance(size, (int, np.integer)) and not isinstance(size, bool) for size in sizes):
+        raise ValueError("layer sizes must be integers")
+    if input_size <= 0 or num_classes <= 1 or any(size <= 0 for size in hidden_sizes):
+        raise ValueError("layer sizes must be positive and there must be at least 2 classes")
+    if len(hidden_sizes) > MAX_HIDDEN_LAYERS:
+        raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers are supported, got {len(hidden_sizes)}")
+    if max(sizes) > MAX_LAYER_SIZE:
+        raise ValueError(f"layers of at most {MAX_LAYER_SIZE:,} units are supported, got {max(sizes):,}")
+    count = parameter_count(input_size, hidden_sizes, num_classes)
+    if count > MAX_PARAMETERS:
+        raise ValueError(f"at most {MAX_PARAMETERS:,} parameters are supported, "
+                         f"these layer sizes need {count:,}")
+
+
 # Inference runs in chunks so that scoring a 60,000-image set never builds a
 # (60000, hidden) activation matrix per layer at once.
 _INFERENCE_CHUNK = 4096
@@ -38,8 +69,7 @@ class MLP:
             raise ValueError(
                 f"unknown activation {activation!r}; choose one of {', '.join(sorted(ACTIVATIONS))}"
             )
-        if input_size <= 0 or num_classes <= 1 or any(size <= 0 for size in hidden_sizes):
-            raise ValueError("layer sizes must be positive and there must be at least 2 classes")
+        check_layer_sizes(input_size, tuple(hidden_sizes), num_classes)
         self.input_size = int(input_size)
         self.hidden_sizes = tuple(int(size) for size in hidden_sizes)
         self.num_classes = int(num_classes)
@@ -81,12 +111,14 @@ class MLP:
 
     @classmethod
     def from_architecture(cls, architecture: Mapping, *, rng: np.random.Generator | None = None,
-                          dtype: np.dtype = np.float32) -> "MLP":
+                          dtype: np.dtype = np.float32, initializer: str | None = None) -> "MLP":
+        """Rebuild from :meth:`architecture`; ``initializer="zeros"`` when the
+        weights are loaded straight afterwards."""
         return cls(architecture["input_size"], architecture["hidden_sizes"],
                    architecture["num_classes"], architecture["activation"],
                    architecture.get("dropout", 0.0),
                    negative_slope=architecture.get("negative_slope", 0.01),
-                   rng=rng, dtype=dtype)
+                   initializer=initializer, rng=rng, dtype=dtype)
 
     def num_parameters(self) -> int:
         return sum(parameter.value.size for parameter in self.parameters())

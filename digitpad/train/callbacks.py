@@ -8,7 +8,9 @@ installed), ``CSVLogger`` (``metrics.csv``), ``ProgressBar`` (tqdm),
 
 Callbacks whose progress must survive a resume expose ``state_dict`` /
 ``load_state_dict`` with JSON-able values; the trainer stores them in
-``last.npz`` under their ``state_key``.
+``last.npz`` under their ``state_key``. Each also describes that state with
+a typed schema (``state_schema``), which the trainer checks a saved state
+against before loading it, so a tampered checkpoint is refused by name.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 
 import numpy as np
+
+from digitpad.storage.schema import Field, Integer, ListOf, MapOf, Nullable, Number, OneOf, Record
 
 if TYPE_CHECKING:
     from digitpad.train.trainer import Trainer
@@ -42,7 +46,17 @@ class Callback:
     def state_dict(self) -> dict:
         return {}
 
+    def state_schema(self, completed_epochs: int) -> Field:
+        """The schema of ``state_dict()`` saved after ``completed_epochs`` epochs."""
+        return Record({})
+
     def load_state_dict(self, state: Mapping) -> None: ...
+
+
+# An epoch's logs: a few named numbers (None when a metric is missing).
+_EPOCH_LOGS = MapOf(Nullable(OneOf(Integer(), Number())), max_items=50)
+# The best value of a monitored metric so far, None before the first.
+_BEST_VALUE = Nullable(Number())
 
 
 class History(Callback):
@@ -58,6 +72,11 @@ class History(Callback):
 
     def state_dict(self) -> dict:
         return {"epochs": self.epochs}
+
+    def state_schema(self, completed_epochs: int) -> Field:
+        # One entry per completed epoch, no more.
+        return Record({"epochs": ListOf(_EPOCH_LOGS, min_length=completed_epochs,
+                                        max_length=completed_epochs)}, required=["epochs"])
 
     def load_state_dict(self, state: Mapping) -> None:
         self.epochs = [dict(entry) for entry in state.get("epochs", [])]
@@ -195,6 +214,10 @@ class EarlyStopping(Callback):
     def state_dict(self) -> dict:
         return {"best": self.best, "best_epoch": self.best_epoch, "wait": self.wait}
 
+    def state_schema(self, completed_epochs: int) -> Field:
+        return Record({"best": _BEST_VALUE, "best_epoch": Integer(0, completed_epochs),
+                       "wait": Integer(0, completed_epochs)}, required=["best", "best_epoch", "wait"])
+
     def load_state_dict(self, state: Mapping) -> None:
         self.best = state.get("best")
         self.best_epoch = int(state.get("best_epoch", 0))
@@ -262,6 +285,10 @@ class ModelCheckpoint(Callback):
 
     def state_dict(self) -> dict:
         return {"best": self.best, "best_epoch": self.best_epoch}
+
+    def state_schema(self, completed_epochs: int) -> Field:
+        return Record({"best": _BEST_VALUE, "best_epoch": Integer(0, completed_epochs)},
+                      required=["best", "best_epoch"])
 
     def load_state_dict(self, state: Mapping) -> None:
         self.best = state.get("best")

@@ -40,8 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Examples:\n  digitpad-train --preset fast\n"
                "  digitpad-train --preset bundled --output-dir runs/bundled\n"
                "  digitpad-train --resume runs/bundled\n"
-               "MNIST is looked for in --data-dir, then $DIGITPAD_MNIST_DIR, then the per-user "
-               "cache, and downloaded (checksums verified) when missing.",
+               "MNIST is read from --data-dir when given (only there; nothing is downloaded into "
+               "it). Otherwise it is looked for in $DIGITPAD_MNIST_DIR, then the per-user cache, "
+               "and downloaded into the first of those (size and checksums verified) when missing.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -115,7 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     files = parser.add_argument_group("data and output")
     files.add_argument("--data-dir", type=Path, metavar="DIR",
-                       help="folder holding the MNIST files (else $DIGITPAD_MNIST_DIR, then the user cache)")
+                       help="folder holding the MNIST files; only it is searched (without it: "
+                            "$DIGITPAD_MNIST_DIR, then the user cache, downloading when missing)")
     files.add_argument("--no-download", action="store_true",
                        help="fail instead of downloading MNIST when it is not found")
     files.add_argument("--output-dir", type=Path, metavar="DIR",

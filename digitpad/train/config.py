@@ -2,18 +2,43 @@
 hyperparameter of a run, its validation, its JSON round trip (``config.json``
 in each run folder) and the named presets. The CLI and the GUI's retrain
 dialog both build a ``TrainConfig`` from a preset plus the user's overrides.
+Validation accepts only values a run can use from start to finish: finite
+numbers, whole numbers within bounds, a network within ``digitpad.nn``'s
+size limits, so a bad setting is refused up front rather than failing
+mid-run or producing a checkpoint that cannot be written.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from digitpad.data.augment import AugmentConfig
+from digitpad.checkpoint import INPUT_SIZE, NUM_CLASSES
+from digitpad.data.mnist import LABEL_COUNT, MNIST_SPLITS
 from digitpad.nn.activations import ACTIVATIONS
+from digitpad.nn.mlp import check_layer_sizes
 from digitpad.nn.optimizers import OPTIMIZERS
 
 SCHEDULES = ("constant", "step", "cosine")
+
+TRAIN_DIGITS = MNIST_SPLITS["train"].count
+# Far beyond any useful run, yet small enough that the schedule's step
+# counts, the per-epoch history and the checkpoint holding it stay small.
+MAX_EPOCHS = 10_000
+
+# Inclusive bounds of every integer setting.
+INTEGER_LIMITS: dict[str, tuple[int, int]] = {
+    "step_epochs": (1, MAX_EPOCHS),
+    "batch_size": (1, TRAIN_DIGITS),
+    "epochs": (1, MAX_EPOCHS),
+    "validation_size": (0, TRAIN_DIGITS),
+    "patience": (0, MAX_EPOCHS),
+    "train_subset": (0, TRAIN_DIGITS),
+    "seed": (0, 2**63 - 1),
+}
 
 
 @dataclass
@@ -49,10 +74,19 @@ class TrainConfig:
     preset: str = "default"
 
     def validate(self) -> None:
-        """Raise ``ValueError`` naming the first invalid setting."""
-        problems = []
-        if not self.hidden_sizes or any(size <= 0 for size in self.hidden_sizes):
+        """Raise ``ValueError`` naming every invalid setting."""
+        # Types and bounds first: the checks below compare and combine values,
+        # which only makes sense for finite numbers of the right kind.
+        problems = self._type_problems()
+        if problems:
+            raise ValueError("; ".join(problems))
+        if not self.hidden_sizes:
             problems.append("hidden sizes must be one or more positive integers")
+        else:
+            try:
+                check_layer_sizes(INPUT_SIZE, self.hidden_sizes, NUM_CLASSES)
+            except ValueError as error:
+                problems.append(f"hidden sizes: {error}")
         if self.activation not in ACTIVATIONS:
             problems.append(f"activation must be one of {', '.join(sorted(ACTIVATIONS))}")
         if not 0 <= self.dropout < 1:
@@ -71,38 +105,68 @@ class TrainConfig:
             problems.append(f"schedule must be one of {', '.join(SCHEDULES)}")
         if self.warmup_epochs < 0 or self.warmup_epochs >= max(self.epochs, 1):
             problems.append("warm-up epochs must be non-negative and fewer than the epochs")
-        if self.step_epochs <= 0 or not 0 < self.gamma <= 1:
-            problems.append("step schedule needs step epochs > 0 and 0 < gamma <= 1")
+        if not 0 < self.gamma <= 1:
+            problems.append("step schedule needs 0 < gamma <= 1")
         if not 0 <= self.min_learning_rate <= self.learning_rate:
             problems.append("minimum learning rate must be between 0 and the learning rate")
-        if self.batch_size <= 0:
-            problems.append("batch size must be positive")
-        if self.epochs <= 0:
-            problems.append("epochs must be positive")
         if not 0 <= self.label_smoothing < 1:
             problems.append("label smoothing must be in [0, 1)")
         if self.max_grad_norm < 0:
             problems.append("max gradient norm must be non-negative (0 disables clipping)")
         if self.augment_strength < 0:
             problems.append("augmentation strength must be non-negative")
+        elif self.augment and 0 <= self.augment_thickness <= 1:
+            # The distortions themselves know how strong they can get (a zoom
+            # must stay positive, a shear below 90 degrees).
+            try:
+                AugmentConfig(thickness=self.augment_thickness).scaled(self.augment_strength)
+            except ValueError as error:
+                problems.append(f"augmentation strength {self.augment_strength:g} is too strong ({error})")
         if not 0 <= self.augment_thickness <= 1:
             problems.append("augmentation thickness must be in [0, 1]")
         if not 0 <= self.augment_redraw <= 1:
             problems.append("redraw probability must be in [0, 1]")
         if not 0 <= self.augment_styles <= 1:
             problems.append("style probability must be in [0, 1]")
-        if self.validation_size < 0:
-            problems.append("validation size must be non-negative")
-        if self.patience < 0:
-            problems.append("patience must be non-negative (0 disables early stopping)")
         if self.patience and not self.validation_size:
             problems.append("early stopping (patience) needs a validation set")
-        if self.train_subset < 0:
-            problems.append("train subset must be non-negative (0 uses all training digits)")
-        if self.train_subset and self.validation_size >= self.train_subset:
-            problems.append("validation size must be smaller than the train subset")
+        # A stratified split needs a digit of each class on both of its sides.
+        if self.train_subset and not (LABEL_COUNT <= self.train_subset <= TRAIN_DIGITS - LABEL_COUNT
+                                      or self.train_subset == TRAIN_DIGITS):
+            problems.append(f"train subset must be 0 (all {TRAIN_DIGITS:,} training digits) or "
+                            f"from {LABEL_COUNT} to {TRAIN_DIGITS - LABEL_COUNT:,}")
+        training_digits = self.train_subset or TRAIN_DIGITS
+        if self.validation_size and not LABEL_COUNT <= self.validation_size <= training_digits - LABEL_COUNT:
+            problems.append(f"validation size must be 0 (none) or from {LABEL_COUNT} to "
+                            f"{training_digits - LABEL_COUNT:,}, smaller than the {training_digits:,} "
+                            f"training digits with at least {LABEL_COUNT} left to train on")
         if problems:
             raise ValueError("; ".join(problems))
+
+    def _type_problems(self) -> list[str]:
+        """One check over every field: floats finite, integers within
+        ``INTEGER_LIMITS``, flags true or false, names text."""
+        problems = []
+        for item in dataclasses.fields(self):
+            value = getattr(self, item.name)
+            words = item.name.replace("_", " ")
+            if item.name == "hidden_sizes":
+                if not isinstance(value, (tuple, list)) or not all(_is_integer(size) for size in value):
+                    problems.append("hidden sizes must be a list of whole numbers")
+            elif isinstance(item.default, bool):
+                if not isinstance(value, bool):
+                    problems.append(f"{words} must be true or false")
+            elif isinstance(item.default, int):
+                low, high = INTEGER_LIMITS[item.name]
+                if not (_is_integer(value) and low <= value <= high):
+                    problems.append(f"{words} must be a whole number from {low:,} to {high:,}, "
+                                    f"got {_quote(value)}")
+            elif isinstance(item.default, float):
+                if not _is_finite_number(value):
+                    problems.append(f"{words} must be a finite number, got {_quote(value)}")
+            elif not isinstance(value, str):
+                problems.append(f"{words} must be text")
+        return problems
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
@@ -111,39 +175,48 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "TrainConfig":
-        """Build from a mapping, rejecting unknown keys and checking types."""
+        """Build from a mapping (a run's ``config.json``), rejecting unknown
+        keys and validating every value; JSON's NaN and Infinity are refused."""
+        if not isinstance(data, Mapping):
+            raise ValueError("the settings must be a JSON object")
         known = {item.name: item for item in dataclasses.fields(cls)}
-        unknown = sorted(set(data) - set(known))
+        unknown = sorted(str(name) for name in set(data) - set(known))
         if unknown:
             raise ValueError(f"unknown settings: {', '.join(unknown)}")
-        values = {}
-        defaults = cls()
-        for name, value in data.items():
-            default = getattr(defaults, name)
-            if name == "hidden_sizes":
-                if not isinstance(value, (list, tuple)) or not all(
-                        isinstance(size, int) and not isinstance(size, bool) for size in value):
-                    raise ValueError("hidden_sizes must be a list of integers")
-                value = tuple(value)
-            elif isinstance(default, bool):
-                if not isinstance(value, bool):
-                    raise ValueError(f"{name} must be true or false")
-            elif isinstance(default, int):
-                if not isinstance(value, int) or isinstance(value, bool):
-                    raise ValueError(f"{name} must be an integer")
-            elif isinstance(default, float):
-                if not isinstance(value, (int, float)) or isinstance(value, bool):
-                    raise ValueError(f"{name} must be a number")
-                value = float(value)
-            elif isinstance(default, str) and not isinstance(value, str):
-                raise ValueError(f"{name} must be a string")
-            values[name] = value
+        values = dict(data)
+        if isinstance(values.get("hidden_sizes"), list):
+            values["hidden_sizes"] = tuple(values["hidden_sizes"])
         config = cls(**values)
         config.validate()
-        return config
+        # JSON writes 1.0 as 1; the float settings stay floats.
+        return config.replace(**{item.name: float(getattr(config, item.name))
+                                 for item in dataclasses.fields(cls)
+                                 if isinstance(item.default, float)})
 
     def replace(self, **changes: Any) -> "TrainConfig":
         return dataclasses.replace(self, **changes)
+
+
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_finite_number(value: Any) -> bool:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:       # an integer too large for a float
+        return False
+
+
+def _quote(value: Any) -> str:
+    """A bad value for a message, short even when it is a huge number."""
+    try:
+        text = repr(value)
+    except ValueError:          # an integer with more digits than Python prints
+        return "a number too large to print"
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 # Presets are overrides on top of the TrainConfig defaults. Their figures are

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from digitpad.nn import MLP
+from digitpad.storage.atomic import write_text_atomically
 
 
 @dataclass
@@ -138,12 +139,6 @@ def write_report(report: dict, folder: str | os.PathLike) -> tuple[Path, Path]:
     """Write ``report.json`` and ``report.md`` into ``folder``; returns both paths."""
     folder = Path(folder)
     json_path, markdown_path = folder / "report.json", folder / "report.md"
-    _write_text_atomically(json_path, json.dumps(report, indent=1))
-    _write_text_atomically(markdown_path, format_report_markdown(report))
+    write_text_atomically(json_path, json.dumps(report, indent=1))
+    write_text_atomically(markdown_path, format_report_markdown(report))
     return json_path, markdown_path
-
-
-def _write_text_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)

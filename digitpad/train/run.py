@@ -3,7 +3,10 @@ app's retrain dialog: load and split the data, build the model, optimiser,
 schedule and augmentation from a ``TrainConfig``, train with the standard
 callbacks, and fill a run folder with ``config.json``, ``metrics.csv``,
 ``best.npz``, ``last.npz`` and the test-set report. ``resume=True`` continues
-a stopped run from its ``last.npz`` exactly where it left off.
+a stopped run from its ``last.npz`` exactly where it left off, once the
+checkpoint's model, optimiser and training state have been checked against
+the run's configuration and data. MNIST is loaded before the run folder is
+created, so a missing data set leaves no half-made run behind.
 """
 
 from __future__ import annotations
@@ -16,12 +19,16 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from digitpad.checkpoint import read_checkpoint, save_checkpoint
+from digitpad.checkpoint import (INPUT_SIZE, NUM_CLASSES, CheckpointError, checkpoint_metadata,
+                                 read_checkpoint, save_checkpoint)
 from digitpad.data import (AugmentConfig, batch_count, dataset_checksums, load_mnist,
                            stratified_split, subset_indices)
 from digitpad.data.training_augmentation import TrainingAugmentation
 from digitpad.nn import (MLP, OPTIMIZERS, ConstantSchedule, CosineSchedule, Optimizer,
                          SoftmaxCrossEntropy, StepSchedule, WarmupSchedule)
+from digitpad.storage.atomic import write_text_atomically
+from digitpad.storage.reading import UnreadableFile, read_regular_file
+from digitpad.storage.schema import parse_object
 from digitpad.train.callbacks import (Callback, CSVLogger, EarlyStopping, LearningRateScheduler,
                                       ModelCheckpoint, ProgressBar)
 from digitpad.train.config import TrainConfig
@@ -29,10 +36,13 @@ from digitpad.train.report import evaluation_report, write_report
 from digitpad.train.trainer import Trainer, TrainingDiverged
 
 CONFIG_FILE = "config.json"
+# A run's config.json is well under a kilobyte; anything near this is not one.
+MAX_CONFIG_BYTES = 1 << 20
 
 
 class RunError(Exception):
-    """A run folder cannot be used (already taken, or nothing to resume)."""
+    """A run folder cannot be used (already taken, nothing to resume, or a
+    checkpoint that does not fit the run); the message names the file."""
 
 
 @dataclass
@@ -111,7 +121,7 @@ def load_training_data(config: TrainConfig, data_dir: str | os.PathLike | None =
 
 
 def build_model(config: TrainConfig, rng: np.random.Generator) -> MLP:
-    return MLP(784, config.hidden_sizes, 10, config.activation, config.dropout, rng=rng)
+    return MLP(INPUT_SIZE, config.hidden_sizes, NUM_CLASSES, config.activation, config.dropout, rng=rng)
 
 
 def build_optimizer(config: TrainConfig, model: MLP) -> Optimizer:
@@ -149,10 +159,14 @@ def build_augment(config: TrainConfig, train_images: np.ndarray,
 def read_run_config(run_dir: str | os.PathLike) -> TrainConfig:
     path = Path(run_dir) / CONFIG_FILE
     try:
-        return TrainConfig.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except FileNotFoundError:
-        raise RunError(f"{path}: not found; is {run_dir} a digitpad run folder?") from None
-    except (OSError, ValueError) as error:
+        text = read_regular_file(path, MAX_CONFIG_BYTES)
+    except UnreadableFile as problem:
+        if not path.exists():
+            raise RunError(f"{path}: not found; is {run_dir} a digitpad run folder?") from None
+        raise RunError(f"{path}: cannot use this run configuration ({problem})") from None
+    try:
+        return TrainConfig.from_dict(parse_object(text, CONFIG_FILE))
+    except ValueError as error:
         raise RunError(f"{path}: cannot use this run configuration ({error})") from error
 
 
@@ -172,10 +186,10 @@ def run_training(config: TrainConfig | None, run_dir: str | os.PathLike, *,
     ``TrainingDiverged`` (whose message names the last good checkpoint).
     """
     run_dir = Path(run_dir)
+    last_path = run_dir / "last.npz"
     resumed = None
     if resume:
         config = read_run_config(run_dir)
-        last_path = run_dir / "last.npz"
         if not last_path.exists():
             raise RunError(f"{last_path}: nothing to resume (the run saved no checkpoint yet)")
         resumed = read_checkpoint(last_path)
@@ -185,22 +199,29 @@ def run_training(config: TrainConfig | None, run_dir: str | os.PathLike, *,
         if config is None:
             raise ValueError("a config is needed unless resuming")
         config.validate()
-        if (run_dir / "last.npz").exists() or (run_dir / CONFIG_FILE).exists():
+        if last_path.exists() or (run_dir / CONFIG_FILE).exists():
             raise RunError(f"{run_dir} already holds a training run; resume it with --resume "
                            "or choose another output folder")
-        run_dir.mkdir(parents=True, exist_ok=True)
-        (run_dir / CONFIG_FILE).write_text(json.dumps(config.to_dict(), indent=2) + "\n",
-                                           encoding="utf-8")
 
     if data is None:
         data = load_training_data(config, data_dir, download=download, environ=environ,
                                   cache_dir=cache_dir, download_progress=download_progress)
+    if not resume:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        write_text_atomically(run_dir / CONFIG_FILE, json.dumps(config.to_dict(), indent=2) + "\n")
     rng = np.random.default_rng(config.seed)
     model = build_model(config, rng)
     optimizer = build_optimizer(config, model)
     if resumed is not None:
-        model.load_state_dict(resumed.model.state_dict())
-        optimizer.load_state_dict(resumed.optimizer_state)
+        if resumed.model.architecture() != model.architecture():
+            raise RunError(f"{last_path}: the saved network {resumed.model.architecture()} is not "
+                           f"the one {run_dir / CONFIG_FILE} describes {model.architecture()}")
+        try:
+            model.load_state_dict(resumed.model.state_dict())
+            optimizer.load_state_dict(resumed.optimizer_state)
+        except ValueError as error:
+            raise RunError(f"{last_path}: the saved weights or optimizer state do not fit the run "
+                           f"({error})") from error
     steps_per_epoch = batch_count(len(data.train_images), config.batch_size)
 
     def metadata() -> dict:
@@ -210,6 +231,10 @@ def run_training(config: TrainConfig | None, run_dir: str | os.PathLike, *,
                             "validation_count": int(len(data.validation_labels))
                             if data.validation_labels is not None else 0}}
 
+    try:
+        checkpoint_metadata(model, metadata(), optimizer)
+    except CheckpointError as error:
+        raise RunError(f"{run_dir}: this run could not save its model ({error})") from None
     has_validation = data.validation is not None
     checkpoints = ModelCheckpoint(run_dir, metadata, monitor="val_accuracy" if has_validation else None)
     standard: list[Callback] = [LearningRateScheduler(build_schedule(config, steps_per_epoch)),
@@ -226,12 +251,10 @@ def run_training(config: TrainConfig | None, run_dir: str | os.PathLike, *,
                       callbacks=[*standard, *callbacks])
     if resumed is not None:
         try:
-            trainer.load_state_dict(resumed.metadata["trainer"], resumed.state_arrays)
-        except (KeyError, TypeError, ValueError) as error:
-            raise RunError(f"{run_dir / 'last.npz'}: invalid training state ({error})") from error
-        if trainer.permutation is not None and len(trainer.permutation) != len(data.train_images):
-            raise RunError(f"{run_dir / 'last.npz'}: saved for {len(trainer.permutation)} training "
-                           f"digits, but {len(data.train_images)} are loaded")
+            trainer.load_state_dict(resumed.metadata["trainer"], resumed.state_arrays,
+                                    sample_count=len(data.train_images))
+        except ValueError as error:
+            raise RunError(f"{last_path}: invalid training state: {error}") from error
     if on_trainer is not None:
         on_trainer(trainer)
 

@@ -5,6 +5,10 @@ the epoch's shuffle, augmentation and dropout — comes from one
 ``np.random.Generator`` whose state, together with the position inside the
 epoch, is part of ``state_dict``, so a run stopped at any batch and resumed
 from its checkpoint produces exactly the weights of an uninterrupted run.
+``load_state_dict`` trusts nothing it is given: every field is type-checked
+against a schema and then against the invariants the loop keeps (the step
+count, the position in the epoch, the epoch's shuffle order), and any problem
+is a ``ValueError`` naming the field.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import numpy as np
 
 from digitpad.data.batches import batch_count
 from digitpad.nn import MLP, Optimizer, SoftmaxCrossEntropy, clip_grad_norm
+from digitpad.storage.schema import Integer, Literal, Number, Record, SchemaError
 from digitpad.train.callbacks import Callback, History
 
 # augment(batch images (B, 784), rng, their indices in the training set) -> (B, 784)
@@ -25,6 +30,19 @@ Augment = Callable[[np.ndarray, np.random.Generator, np.ndarray], np.ndarray]
 
 class TrainingDiverged(RuntimeError):
     """The loss or the weights stopped being finite numbers."""
+
+
+# The saved state of each bit generator the trainer can restore, as NumPy
+# reports it (``Generator.bit_generator.state``).
+RNG_STATE_SCHEMAS = {
+    "PCG64": Record({
+        "bit_generator": Literal("PCG64"),
+        "state": Record({"state": Integer(0, 2**128 - 1), "inc": Integer(0, 2**128 - 1)},
+                        required=["state", "inc"]),
+        "has_uint32": Integer(0, 1),
+        "uinteger": Integer(0, 2**32 - 1),
+    }, required=["bit_generator", "state", "has_uint32", "uinteger"]),
+}
 
 
 def evaluate(model: MLP, images: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
@@ -204,26 +222,105 @@ class Trainer:
             arrays["permutation"] = self.permutation
         return state, arrays
 
-    def load_state_dict(self, state: Mapping, arrays: Mapping[str, np.ndarray]) -> None:
-        """Continue from a ``state_dict`` saved by a trainer with the same settings."""
-        batch_index = int(state["batch_index"])
-        if batch_index > 0 and "permutation" not in arrays:
-            raise ValueError("a mid-epoch training state needs its permutation")
-        rng_state = state["rng_state"]
-        if rng_state.get("bit_generator") != type(self.rng.bit_generator).__name__:
-            raise ValueError(f"random state is for {rng_state.get('bit_generator')!r}, "
-                             f"not {type(self.rng.bit_generator).__name__}")
-        self.rng.bit_generator.state = rng_state
-        self.epoch = int(state["epoch"])
+    def load_state_dict(self, state: Mapping, arrays: Mapping[str, np.ndarray], *,
+                        sample_count: int) -> None:
+        """Continue from a ``state_dict`` saved by a trainer with the same
+        settings (and optimiser state already restored), training on
+        ``sample_count`` digits.
+
+        Raises ``ValueError`` (a ``SchemaError``) naming the field, as
+        ``trainer.<field>`` or ``state.permutation``, when the state is not one
+        this trainer could have saved; nothing is changed then.
+        """
+        batches_per_epoch = batch_count(sample_count, self.batch_size)
+        generator_name = type(self.rng.bit_generator).__name__
+        if generator_name not in RNG_STATE_SCHEMAS:
+            raise ValueError(f"cannot restore the random state of a {generator_name} generator")
+        schema = Record({
+            "epoch": Integer(0, self.epochs),
+            "batch_index": Integer(0, batches_per_epoch - 1),
+            "global_step": Integer(0),      # bounded by its invariant below
+            "elapsed_seconds": Number(0),
+            "running": Record({"loss_sum": Number(0), "correct": Integer(0), "seen": Integer(0)},
+                              required=["loss_sum", "correct", "seen"]),
+            "rng_state": RNG_STATE_SCHEMAS[generator_name],
+        }, required=["epoch", "batch_index", "global_step", "elapsed_seconds", "running",
+                     "rng_state"])
+        checked = schema.validate(state, "trainer")
+        epoch, batch_index, global_step = checked["epoch"], checked["batch_index"], checked["global_step"]
+        running = checked["running"]
+
+        if global_step != epoch * batches_per_epoch + batch_index:
+            raise SchemaError("trainer.global_step",
+                              f"{global_step} does not match epoch {epoch} and batch {batch_index} "
+                              f"at {batches_per_epoch} batches per epoch")
+        if batch_index > 0 and epoch == self.epochs:
+            raise SchemaError("trainer.batch_index", f"{batch_index} in an epoch after the last one")
+        if global_step != self.optimizer.step_count:
+            raise SchemaError("trainer.global_step", f"{global_step} does not match the optimizer's "
+                                                     f"{self.optimizer.step_count} steps")
+        # Mid-epoch the sums cover exactly the batches done; at an epoch
+        # boundary, nothing yet or the whole epoch just finished.
+        seen_allowed = (batch_index * self.batch_size,) if batch_index else (0, sample_count)
+        if running["seen"] not in seen_allowed:
+            raise SchemaError("trainer.running.seen", f"{running['seen']} digits, expected "
+                                                      f"{' or '.join(map(str, seen_allowed))}")
+        if running["correct"] > running["seen"]:
+            raise SchemaError("trainer.running.correct",
+                              f"{running['correct']} correct out of {running['seen']} digits seen")
+
+        # The arrays are exactly what state_dict writes: the epoch's order, mid-epoch only.
+        unexpected = sorted(set(arrays) - ({"permutation"} if batch_index else set()))
+        if unexpected:
+            raise SchemaError(f"state.{unexpected[0]}", "unexpected array for a state at batch "
+                                                        f"{batch_index}")
+        permutation = None
+        if batch_index:
+            if "permutation" not in arrays:
+                raise SchemaError("state.permutation", "missing; a mid-epoch training state needs it")
+            permutation = _checked_permutation(arrays["permutation"], sample_count)
+
+        # Callback states are bounded by the epochs completed, known only now.
+        callbacks = [callback for callback in self.callbacks if callback.state_key]
+        callback_states = Record(
+            {callback.state_key: callback.state_schema(epoch) for callback in callbacks},
+            required=[callback.state_key for callback in callbacks],
+        ).validate(state.get("callbacks"), "trainer.callbacks")
+
+        # Everything checked; NumPy may still refuse a generator state it
+        # cannot represent, so that is tried first and undone on failure.
+        previous_rng_state = self.rng.bit_generator.state
+        try:
+            self.rng.bit_generator.state = checked["rng_state"]
+        except (TypeError, ValueError, OverflowError) as error:
+            self.rng.bit_generator.state = previous_rng_state
+            raise SchemaError("trainer.rng_state",
+                              f"not a valid {generator_name} state ({error})") from None
+        self.epoch = epoch
         self.batch_index = batch_index
-        self.global_step = int(state["global_step"])
-        self.elapsed_seconds = float(state.get("elapsed_seconds", 0.0))
-        running = state.get("running", {})
-        self._loss_sum = float(running.get("loss_sum", 0.0))
-        self._correct = int(running.get("correct", 0))
-        self._seen = int(running.get("seen", 0))
-        self.permutation = np.asarray(arrays["permutation"]) if batch_index > 0 else None
-        saved_callbacks = state.get("callbacks", {})
-        for callback in self.callbacks:
-            if callback.state_key and callback.state_key in saved_callbacks:
-                callback.load_state_dict(saved_callbacks[callback.state_key])
+        self.global_step = global_step
+        self.batches_per_epoch = batches_per_epoch
+        self.elapsed_seconds = checked["elapsed_seconds"]
+        self._loss_sum = running["loss_sum"]
+        self._correct = running["correct"]
+        self._seen = running["seen"]
+        self.permutation = permutation
+        for callback in callbacks:
+            callback.load_state_dict(callback_states[callback.state_key])
+
+
+def _checked_permutation(array: np.ndarray, sample_count: int) -> np.ndarray:
+    """``array`` as int64 if it is an order of ``range(sample_count)``."""
+    where = "state.permutation"
+    array = np.asarray(array)
+    if array.dtype.kind not in "iu" or array.ndim != 1:
+        raise SchemaError(where, f"expected a 1-D integer array, got {array.dtype} {array.shape}")
+    if len(array) != sample_count:
+        raise SchemaError(where, f"saved for {len(array)} training digits, but {sample_count} are loaded")
+    if sample_count and (array.min() < 0 or array.max() >= sample_count):
+        raise SchemaError(where, f"values must lie in 0 to {sample_count - 1}, found "
+                                 f"{array.min()} to {array.max()}")
+    order = array.astype(np.int64)
+    if np.count_nonzero(np.bincount(order, minlength=sample_count)) != sample_count:
+        raise SchemaError(where, "repeats some digits and leaves others out; not a permutation")
+    return order

@@ -1,6 +1,7 @@
 """Tests for ``digitpad.data.download``, run against a local HTTP server on
 127.0.0.1 and against ``file://`` URLs (no network): mirror fallback,
-checksum verification, failures that leave nothing behind, progress reports."""
+checksum verification, the size cap (a mirror streaming zeros for ever),
+failures that leave nothing behind, progress reports."""
 
 from __future__ import annotations
 
@@ -46,6 +47,19 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(b"x" * 10)
             self.close_connection = True
+            return
+        if self.path.endswith("/endless-zeros"):
+            # No Content-Length, zeros until the client hangs up (or 1 GB):
+            # a broken or hostile mirror that would fill the disk.
+            self.send_response(200)
+            self.end_headers()
+            self.close_connection = True
+            chunk = bytes(1 << 16)
+            try:
+                for _ in range((1 << 30) // len(chunk)):
+                    self.wfile.write(chunk)
+            except OSError:
+                pass
             return
         super().do_GET()
 
@@ -237,3 +251,45 @@ def test_progress_exception_propagates_and_cleans_up(tmp_path: Path) -> None:
     with pytest.raises(KeyboardInterrupt):
         download_file([source.as_uri()], target_dir / "file.bin", progress=cancel)
     assert list(target_dir.iterdir()) == []
+
+
+def test_a_mirror_streaming_endlessly_is_cut_off_at_the_expected_size(
+    server: LocalServer, destination_dir: Path
+) -> None:
+    reports: list[int] = []
+    with pytest.raises(MnistError) as caught:
+        download_file([server.base_url + "endless-zeros"], destination_dir / "file.bin",
+                      md5=FAKE_MD5, size=len(FAKE_CONTENT),
+                      progress=lambda done, total: reports.append(done))
+    assert f"too large: received more than the expected {len(FAKE_CONTENT)} bytes" in str(caught.value)
+    # Nothing past the cap was kept, and the partial file is gone.
+    assert max(reports) <= len(FAKE_CONTENT)
+    assert list(destination_dir.iterdir()) == []
+
+
+def test_a_wrong_content_length_is_refused_before_downloading(
+    server: LocalServer, tmp_path: Path, destination_dir: Path
+) -> None:
+    (server.root / "file.bin").write_bytes(FAKE_CONTENT + b"more")
+    source = tmp_path / "source.bin"
+    source.write_bytes(FAKE_CONTENT[:-1])
+    reports: list[int] = []
+    with pytest.raises(MnistError) as caught:
+        download_file([server.base_url + "file.bin", source.as_uri()], destination_dir / "file.bin",
+                      size=len(FAKE_CONTENT), progress=lambda done, total: reports.append(done))
+    message = str(caught.value)
+    assert f"announces {len(FAKE_CONTENT) + 4} bytes, expected {len(FAKE_CONTENT)}" in message
+    assert f"announces {len(FAKE_CONTENT) - 1} bytes, expected {len(FAKE_CONTENT)}" in message
+    assert reports == [] and list(destination_dir.iterdir()) == []
+
+
+def test_the_expected_size_is_accepted_and_reported_as_the_total(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    (server.root / "file.bin").write_bytes(FAKE_CONTENT)
+    reports: list[tuple[int, int | None]] = []
+    destination = download_file([server.base_url + "file.bin"], tmp_path / "file.bin",
+                                sha256=FAKE_SHA256, size=len(FAKE_CONTENT),
+                                progress=lambda done, total: reports.append((done, total)))
+    assert destination.read_bytes() == FAKE_CONTENT
+    assert reports[-1] == (len(FAKE_CONTENT), len(FAKE_CONTENT))

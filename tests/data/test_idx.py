@@ -1,10 +1,14 @@
 """Tests for ``digitpad.data.idx``: reading valid IDX files (raw and gzip) and
-turning every kind of broken file into an ``MnistError`` that names the file."""
+turning every kind of broken file into an ``MnistError`` that names the file,
+including gzip bombs, which must be refused without inflating them."""
 
 from __future__ import annotations
 
 import gzip
+import re
 import struct
+import tracemalloc
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -165,3 +169,92 @@ def test_directory_instead_of_file(tmp_path: Path) -> None:
     folder.mkdir()
     with pytest.raises(MnistError, match="a-folder-idx"):
         read_idx(folder)
+
+
+def gzip_stream(*pieces: bytes, zeros_mb: int = 0) -> bytes:
+    """A gzip stream of ``pieces`` then ``zeros_mb`` megabytes of zeros. The
+    zeros are one compressed megabyte repeated (a full flush makes each copy
+    a self-contained, byte-aligned block), so even gigabytes cost nothing to
+    build; the trailer is not valid past them, but no reader should get there."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    start = b"".join(compressor.compress(piece) for piece in pieces)
+    start += compressor.flush(zlib.Z_FULL_FLUSH)
+    zeros = compressor.compress(bytes(1 << 20)) + compressor.flush(zlib.Z_FULL_FLUSH)
+    return start + zeros * zeros_mb + compressor.flush()
+
+
+def read_with_peak_memory(path: Path, *args, **kwargs) -> tuple[MnistError, int]:
+    """The MnistError reading ``path`` raises, and the peak memory Python
+    allocated meanwhile (the payload buffer, the decompressed chunks)."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(MnistError) as caught:
+            read_idx(path, *args, **kwargs)
+        return caught.value, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_gzip_bomb_is_refused_from_its_header(tmp_path: Path) -> None:
+    # 10**9 images claimed, then 2 GB of zeros: a file of about 2 MB.
+    header = bytes([0, 0, 8, 3]) + struct.pack(">3I", 10**9, 28, 28)
+    path = write_file(tmp_path / "bomb-idx3-ubyte.gz", gzip_stream(header, zeros_mb=2048))
+    assert path.stat().st_size < 3 << 20
+    error, peak = read_with_peak_memory(path)
+    assert path.name in str(error) and "(1000000000, 28, 28)" in str(error)
+    assert "more than the" in str(error)
+    assert peak < 8 << 20
+    # With the shape the caller expects, the same file is refused the same way.
+    error, peak = read_with_peak_memory(path, (None, 28, 28), max_bytes=10000 * 784)
+    assert "7,840,000 bytes expected at most" in str(error) and peak < 8 << 20
+
+
+def test_trailing_zeros_are_not_all_inflated(tmp_path: Path) -> None:
+    # Five labels, then 2 GB of zeros in the same gzip member (about 2 MB).
+    labels = idx_bytes(np.arange(5, dtype=np.uint8))
+    path = write_file(tmp_path / "padded-idx1-ubyte.gz", gzip_stream(labels, zeros_mb=2048))
+    error, peak = read_with_peak_memory(path)
+    assert "more than 65536 unexpected extra bytes" in str(error)
+    assert peak < 8 << 20
+
+
+def test_expected_shape_is_checked_before_the_payload(tmp_path: Path) -> None:
+    # The header promises far more than the file holds: only the shape is
+    # looked at, so the message is about the shape, not about truncation.
+    header = bytes([0, 0, 8, 3]) + struct.pack(">3I", 10, 1, 1)
+    path = write_file(tmp_path / "images-idx3-ubyte.gz", header, compress=True)
+    assert_shape_error = "the header declares shape (10, 1, 1), expected shape (N, 28, 28)"
+    with pytest.raises(MnistError, match=re.escape(assert_shape_error)):
+        read_idx(path, (None, 28, 28))
+    with pytest.raises(MnistError, match=re.escape("expected shape (10,)")):
+        read_idx(path, (10,))
+    array = np.zeros((3, 28, 28), dtype=np.uint8)
+    exact = write_file(tmp_path / "exact-idx3-ubyte.gz", idx_bytes(array), compress=True)
+    assert read_idx(exact, (None, 28, 28), max_bytes=array.size).shape == (3, 28, 28)
+    assert read_idx(exact, (3, 28, 28)).shape == (3, 28, 28)
+    with pytest.raises(MnistError, match="2,352 bytes of data, more than the 2,351 bytes"):
+        read_idx(exact, (None, 28, 28), max_bytes=array.size - 1)
+
+
+def test_raw_file_size_is_checked_without_reading(tmp_path: Path) -> None:
+    data = idx_bytes(np.zeros(5, dtype=np.uint8)) + b"\x00" * 5000
+    assert_mnist_error(write_file(tmp_path / "labels-idx1-ubyte", data), "5000 unexpected extra bytes")
+
+
+def test_gzip_padding_and_members(tmp_path: Path) -> None:
+    """What the gzip tool accepts is accepted: zero padding after the stream
+    (even megabytes of it, read quickly) and several members in a row."""
+    array = np.arange(100, dtype=np.uint8)
+    data = idx_bytes(array)
+    padded = write_file(tmp_path / "padded.gz", gzip.compress(data) + b"\x00" * (4 << 20))
+    np.testing.assert_array_equal(read_idx(padded), array)
+    members = write_file(tmp_path / "members.gz", gzip.compress(data[:30]) + gzip.compress(data[30:]))
+    np.testing.assert_array_equal(read_idx(members), array)
+    garbage = write_file(tmp_path / "garbage-after.gz", gzip.compress(data) + b"\x00\x00junk")
+    assert_mnist_error(garbage, "corrupt gzip data")
+
+
+def test_gzip_header_with_a_huge_file_name(tmp_path: Path) -> None:
+    # FNAME flag set, megabytes of name and no end: truncated, not a hang.
+    data = bytes([0x1F, 0x8B, 8, 0x08, 0, 0, 0, 0, 0, 255]) + b"a" * (4 << 20)
+    assert_mnist_error(write_file(tmp_path / "named.gz", data), "corrupt gzip data")

@@ -1,13 +1,16 @@
 """Tests for ``digitpad.data.mnist``: loading the real MNIST files, the folder
-search order, downloading into an empty cache from a local ``file://`` mirror,
-and the errors for missing or inconsistent data. Every call passes ``environ``
-and ``cache_dir`` so the developer's own environment and cache never leak in."""
+search order (an explicit folder is the only one searched), downloading into
+an empty cache from a local ``file://`` mirror, and the errors for missing,
+inconsistent or oversized data. Every call passes ``environ`` and
+``cache_dir`` so the developer's own environment and cache never leak in."""
 
 from __future__ import annotations
 
 import gzip
 import shutil
 import struct
+import tracemalloc
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -55,7 +58,7 @@ def copy_real_test_split(mnist_dir: Path, folder: Path) -> Path:
     return folder
 
 
-def test_constants() -> None:
+def test_constants(mnist_dir: Path) -> None:
     assert ENV_VAR == "DIGITPAD_MNIST_DIR"
     assert DEFAULT_MIRRORS[0] == "https://ossci-datasets.s3.amazonaws.com/mnist/"
     assert all(mirror.endswith("/") for mirror in DEFAULT_MIRRORS)
@@ -63,6 +66,10 @@ def test_constants() -> None:
     assert MNIST_SPLITS["test"].count == 10000
     assert default_cache_dir().name == "mnist"
     assert default_cache_dir().parent.name.lower() == "digitpad"
+    # The download size cap is each real file's exact size.
+    for split in MNIST_SPLITS.values():
+        for file in (split.images, split.labels):
+            assert file.size == (mnist_dir / file.name).stat().st_size
 
 
 def test_load_real_test_split(mnist_dir: Path, tmp_path: Path) -> None:
@@ -110,9 +117,55 @@ def test_search_order(tmp_path: Path) -> None:
     assert locate_mnist("test", environ={}, cache_dir=cache_dir)[0].parent == cache_dir
     assert locate_mnist("test", environ={ENV_VAR: ""}, cache_dir=cache_dir)[0].parent == cache_dir
     # A folder missing either file is skipped rather than mixed with another.
+    (env_dir / TEST_LABELS).unlink()
+    assert locate_mnist("test", environ=environ, cache_dir=cache_dir)[0].parent == cache_dir
+    assert locate_mnist("train", environ=environ, cache_dir=cache_dir) is None
+
+
+def test_an_explicit_folder_is_the_only_one_searched(tmp_path: Path) -> None:
+    data_dir = placeholder_split(tmp_path / "data")
+    env_dir = placeholder_split(tmp_path / "env")
+    cache_dir = placeholder_split(tmp_path / "cache")
+    environ = {ENV_VAR: str(env_dir)}
     (data_dir / TEST_LABELS).unlink()
-    assert locate_mnist("test", data_dir, environ=environ, cache_dir=cache_dir)[0].parent == env_dir
+    assert locate_mnist("test", data_dir, environ=environ, cache_dir=cache_dir) is None
+    assert locate_mnist("test", tmp_path / "nowhere", environ=environ, cache_dir=cache_dir) is None
     assert locate_mnist("train", data_dir, environ=environ, cache_dir=cache_dir) is None
+
+
+@pytest.mark.parametrize("download", [False, True])
+@pytest.mark.parametrize("folder_state", ["missing", "empty", "labels-only"])
+def test_explicit_folder_without_mnist_is_an_error_naming_it(
+    mnist_dir: Path, tmp_path: Path, download: bool, folder_state: str
+) -> None:
+    data_dir = tmp_path / "chosen"
+    if folder_state != "missing":
+        data_dir.mkdir()
+    if folder_state == "labels-only":
+        shutil.copy(mnist_dir / TEST_LABELS, data_dir / TEST_LABELS)
+    # Real MNIST in $DIGITPAD_MNIST_DIR and the cache, and a working mirror:
+    # none of them may be used instead of the folder given.
+    mirror = copy_real_test_split(mnist_dir, tmp_path / "mirror")
+    env_dir = copy_real_test_split(mnist_dir, tmp_path / "env")
+    cache_dir = copy_real_test_split(mnist_dir, tmp_path / "cache")
+    environ = {ENV_VAR: str(env_dir)}
+    with pytest.raises(MnistError) as caught:
+        load_mnist("test", data_dir, download, environ=environ, cache_dir=cache_dir,
+                   mirrors=(mirror.as_uri() + "/",))
+    message = str(caught.value)
+    assert message.startswith(f"{data_dir}: ")
+    assert TEST_IMAGES in message and TEST_LABELS in message
+    assert "does not exist" in message if folder_state == "missing" else "no MNIST test split" in message
+    # How to fix it: the four files, or leaving the folder out.
+    for split in MNIST_SPLITS.values():
+        assert split.images.name in message and split.labels.name in message
+    assert "--data-dir" in message and ENV_VAR in message and str(cache_dir) in message
+    # Nothing was downloaded into the folder, or anywhere else.
+    expected = [] if folder_state != "labels-only" else [TEST_LABELS]
+    assert (sorted(path.name for path in data_dir.iterdir()) if data_dir.exists() else []) == expected
+    assert sorted(path.name for path in cache_dir.iterdir()) == sorted([TEST_IMAGES, TEST_LABELS])
+    with pytest.raises(MnistError, match="no MNIST|does not exist"):
+        dataset_checksums("test", data_dir, environ=environ, cache_dir=cache_dir)
 
 
 def test_load_uses_data_dir_before_env_and_cache(mnist_dir: Path, tmp_path: Path) -> None:
@@ -200,11 +253,14 @@ def test_download_goes_to_first_configured_folder(mnist_dir: Path, tmp_path: Pat
     load_mnist("test", environ={ENV_VAR: str(env_dir)}, cache_dir=cache_dir, mirrors=mirrors)
     assert (env_dir / TEST_IMAGES).is_file() and not cache_dir.exists()
 
+    # A folder given explicitly is never downloaded into (it used to be).
     data_dir = tmp_path / "data"
-    load_mnist(
-        "test", data_dir, environ={ENV_VAR: str(tmp_path / "empty")}, cache_dir=cache_dir, mirrors=mirrors
-    )
-    assert (data_dir / TEST_LABELS).is_file() and not cache_dir.exists()
+    with pytest.raises(MnistError, match="does not exist"):
+        load_mnist(
+            "test", data_dir, environ={ENV_VAR: str(tmp_path / "empty")}, cache_dir=cache_dir,
+            mirrors=mirrors,
+        )
+    assert not data_dir.exists() and not cache_dir.exists() and not (tmp_path / "empty").exists()
 
 
 def test_download_fetches_only_the_missing_file(mnist_dir: Path, tmp_path: Path) -> None:
@@ -223,7 +279,8 @@ def test_download_fetches_only_the_missing_file(mnist_dir: Path, tmp_path: Path)
 def test_download_failure_from_every_mirror(tmp_path: Path) -> None:
     mirror = tmp_path / "mirror"
     mirror.mkdir()
-    (mirror / TEST_IMAGES).write_bytes(b"not the real file")
+    # The right size (a wrong one is refused before the checksum is looked at).
+    (mirror / TEST_IMAGES).write_bytes(b"not the real file".ljust(MNIST_SPLITS["test"].images.size))
     cache_dir = tmp_path / "cache"
     with pytest.raises(MnistError) as caught:
         load_mnist(
@@ -237,6 +294,17 @@ def test_download_failure_from_every_mirror(tmp_path: Path) -> None:
     assert "checksum mismatch: expected md5 " + MNIST_SPLITS["test"].images.md5 in message
     assert (tmp_path / "nowhere").as_uri() in message
     assert ENV_VAR in message and "--data-dir" in message
+    assert list(cache_dir.iterdir()) == []
+
+
+def test_download_of_a_wrongly_sized_file_is_refused(tmp_path: Path) -> None:
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    (mirror / TEST_IMAGES).write_bytes(b"not the real file")
+    cache_dir = tmp_path / "cache"
+    with pytest.raises(MnistError) as caught:
+        load_mnist("test", environ={}, cache_dir=cache_dir, mirrors=(mirror.as_uri() + "/",))
+    assert f"announces 17 bytes, expected {MNIST_SPLITS['test'].images.size}" in str(caught.value)
     assert list(cache_dir.iterdir()) == []
 
 
@@ -276,6 +344,36 @@ def test_label_out_of_range(mnist_dir: Path, tmp_path: Path) -> None:
     shutil.copy(mnist_dir / TEST_IMAGES, folder / TEST_IMAGES)
     with pytest.raises(MnistError, match=r"t10k-labels.*2 labels are outside 0\.\.9"):
         load_mnist("test", folder, download=False, environ={}, cache_dir=tmp_path)
+
+
+@pytest.mark.parametrize("which", ["images", "labels"])
+def test_a_header_declaring_too_many_samples_is_refused_before_reading(
+    tmp_path: Path, mnist_dir: Path, which: str
+) -> None:
+    """A gzip bomb: a few hundred kB whose header claims 10**9 samples, followed
+    by megabytes of zeros. It must be refused from its header, with memory
+    staying far below what the header claims."""
+    folder = copy_real_test_split(mnist_dir, tmp_path / "data")
+    name = TEST_IMAGES if which == "images" else TEST_LABELS
+    shape = (10**9, 28, 28) if which == "images" else (10**9,)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    parts = [compressor.compress(bytes([0, 0, 8, len(shape)]) + struct.pack(f">{len(shape)}I", *shape))]
+    zeros = bytes(1 << 20)
+    parts += [compressor.compress(zeros) for _ in range(64)]
+    parts.append(compressor.flush())
+    (folder / name).write_bytes(b"".join(parts))
+    assert (folder / name).stat().st_size < 1 << 20
+    tracemalloc.start()
+    try:
+        with pytest.raises(MnistError) as caught:
+            load_mnist("test", folder, download=False, environ={}, cache_dir=tmp_path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    message = str(caught.value)
+    assert name in message and "1000000000" in message
+    # Reading the real images file (when the labels are the bomb) takes 8 MB.
+    assert peak < 40 << 20
 
 
 def test_corrupt_file_is_reported(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """MNIST-style preprocessing: ``to_mnist`` on off-centre, tiny, huge, thick,
 thin, very narrow, very wide and empty ink, MNIST digits keeping their
-prediction, and reading digits from image files (photos of paper)."""
+prediction, and reading digits from photos of paper."""
 
 import numpy as np
 import pytest
@@ -8,8 +8,7 @@ from PIL import Image, ImageDraw
 
 from digitpad.checkpoint import bundled_checkpoint_path, load_checkpoint
 from digitpad.data.digit_templates import digit_strokes, template_paths
-from digitpad.data.preprocess import (ImageError, has_ink, image_to_mnist, ink_bounding_box,
-                                      load_image, to_mnist)
+from digitpad.data.preprocess import has_ink, image_to_mnist, ink_bounding_box, to_mnist
 from digitpad.data.strokes import render_strokes
 
 
@@ -145,22 +144,3 @@ def test_photos_of_paper_are_read(model, digit):
 
 def test_light_ink_on_dark_background_is_not_inverted(model):
     assert model.predict(image_to_mnist(paper_photo(6, light_on_dark=True)))[0] == 6
-
-
-def test_load_image_formats_and_errors(tmp_path):
-    path = tmp_path / "digit.png"
-    picture = Image.new("RGBA", (40, 30), (0, 0, 0, 0))
-    ImageDraw.Draw(picture).line([(20, 5), (20, 25)], fill=(0, 0, 0, 255), width=3)
-    picture.save(path)
-    grey = load_image(path)
-    assert grey.shape == (30, 40) and grey.dtype == np.float32
-    assert grey[0, 0] == pytest.approx(1.0) and grey[15, 20] == pytest.approx(0.0)
-    (tmp_path / "notes.png").write_text("not an image")
-    truncated = tmp_path / "truncated.png"
-    truncated.write_bytes(path.read_bytes()[:60])
-    for bad, message in [(tmp_path / "missing.png", "no such file"),
-                         (tmp_path / "notes.png", "not an image file"),
-                         (truncated, "damaged or truncated")]:
-        with pytest.raises(ImageError, match=message) as error:
-            load_image(bad)
-        assert str(bad) in str(error.value)

@@ -40,11 +40,10 @@ def test_scale_renders_at_device_resolution():
     assert double.sum() == pytest.approx(4 * single.sum(), rel=0.05)
 
 
-def test_a_single_point_is_a_dot_and_strokes_round_trip():
+def test_a_single_point_is_a_dot():
     dot = Stroke(10, np.array([[20, 20, 1]], np.float32))
     image = render_strokes([dot], 40, 40)
     assert image[19, 19] == 1.0 and image[19, 30] == 0.0
-    restored = Stroke.from_list(dot.to_list())
-    assert restored.width == 10 and np.array_equal(restored.points, dot.points)
+    assert dot.to_list() == {"width": 10.0, "points": [[20.0, 20.0, 1.0]]}
     dot.add_point(25, 22, 0.5)
     assert dot.points.shape == (2, 3) and dot.bounds() == (15.0, 15.0, 30.0, 27.0)

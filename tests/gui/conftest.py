@@ -4,6 +4,7 @@ bundled model and a shown main window. Pen input comes from
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
 
 from digitpad.checkpoint import bundled_checkpoint_path, load_checkpoint
 from digitpad.gui.app_paths import AppPaths
@@ -37,3 +38,23 @@ def window(qtbot, settings, paths, bundled):
     main_window.show()
     qtbot.waitExposed(main_window)
     return main_window
+
+
+class ShownMessages(list):
+    """``(title, text)`` of every message box shown; ``answer`` is the button "pressed"."""
+
+    answer = QMessageBox.StandardButton.No
+
+
+@pytest.fixture
+def warnings(monkeypatch):
+    """Capture message boxes (all of them go through ``digitpad.gui.messages``)
+    instead of showing them."""
+    shown = ShownMessages()
+
+    def record(box):
+        shown.append((box.windowTitle(), box.text()))
+        return int(shown.answer.value)
+
+    monkeypatch.setattr(QMessageBox, "exec", record)
+    return shown

@@ -7,17 +7,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
 
-from digitpad.data.personal_samples import read_samples
+from digitpad.data.personal_samples import PersonalSamples, read_samples
 from digitpad.gui.synthetic_input import write_digit, write_number
-
-
-@pytest.fixture
-def warnings(monkeypatch):
-    shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *args: shown.append(text))
-    return shown
 
 
 def test_pressing_a_digit_key_saves_the_drawing_as_that_digit(window, paths):
@@ -26,7 +18,9 @@ def test_pressing_a_digit_key_saves_the_drawing_as_that_digit(window, paths):
     QTest.keyClick(window, Qt.Key.Key_7)
     samples = window.personalSamples()
     assert len(samples) == 1 and samples.samples[0].label == 7
-    saved = read_samples(paths.data_dir / "samples.npz")
+    saved = PersonalSamples(paths.data_dir / "samples.journal")
+    assert saved.load() is None
+    saved = saved.samples
     assert saved[0].label == 7 and len(saved[0].strokes) == len(strokes)
     np.testing.assert_array_equal(saved[0].image.shape, (28, 28))
     assert window.canvas.isEmpty()                       # ready for the next one
@@ -76,7 +70,7 @@ def test_my_handwriting_window(window, tmp_path, qtbot, warnings):
     bad = tmp_path / "bad.npz"
     bad.write_bytes(b"nonsense")
     assert dialog.importFrom(str(bad)) is None
-    assert str(bad) in warnings[0] and len(window.personalSamples()) == 2
+    assert str(bad) in warnings[0][1] and len(window.personalSamples()) == 2
     # Double-clicking puts a sample back on the canvas as strokes.
     dialog.loadSample.emit(window.personalSamples().samples[0])
     assert len(window.canvas.strokes()) >= 1 and window.recognition().digit == 2

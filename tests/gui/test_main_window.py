@@ -6,21 +6,12 @@ background; settings that persist."""
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
-from PySide6.QtWidgets import QMessageBox, QTableWidget
+from PySide6.QtWidgets import QProgressBar, QTableWidget
 
 from digitpad.checkpoint import save_checkpoint
 from digitpad.gui.main_window import MainWindow
 from digitpad.nn import MLP
 from digitpad.gui.synthetic_input import draw_polyline, write_digit
-
-
-@pytest.fixture
-def warnings(monkeypatch):
-    """Capture error dialogs instead of showing them."""
-    shown = []
-    monkeypatch.setattr(QMessageBox, "warning",
-                        lambda parent, title, text, *args: shown.append((title, text)))
-    return shown
 
 
 @pytest.mark.parametrize("digit", range(10))
@@ -106,28 +97,97 @@ def write_digit_photo(path, digit_strokes_xy, size=(360, 420)):
     picture.save(path)
 
 
-def test_opening_an_image_file_recognises_its_digit(window, tmp_path):
+def digit_photo(tmp_path, digit, name=None):
     from digitpad.data.digit_templates import template_paths
 
-    strokes = [path * 300 + (60, 60) for path in template_paths(2)]
-    image_path = tmp_path / "two.png"
-    write_digit_photo(image_path, strokes)
-    assert window.openImage(str(image_path))
+    path = tmp_path / (name or f"{digit}.png")
+    write_digit_photo(path, [stroke * 300 + (60, 60) for stroke in template_paths(digit)])
+    return path
+
+
+def open_image(window, qtbot, path):
+    """Open ``path`` as the user does and wait for the background job: True if its ink is on the canvas."""
+    with qtbot.waitSignal(window.imageOpened, timeout=20000) as opened:
+        window.openImage(str(path))
+    return opened.args[0]
+
+
+def test_opening_an_image_reads_it_in_the_background(window, qtbot, tmp_path):
+    path = digit_photo(tmp_path, 2, "two.png")
+    with qtbot.waitSignal(window.imageOpened, timeout=20000) as opened:
+        window.openImage(str(path))
+        # The call returns at once; the user sees that the picture is being read.
+        assert window.isReadingImage()
+        assert window.canvas.isEmpty() and window.recognition() is None
+        busy = window.findChild(QProgressBar, "imageBusy")
+        assert busy.isVisible() and busy.maximum() == 0
+        assert window.statusBar().currentMessage() == "Reading two.png…"
+    assert opened.args == [True]
     assert window.recognition().digit == 2
+    qtbot.waitUntil(lambda: not window.isReadingImage())
+    assert not busy.isVisible() and window.statusBar().currentMessage() == "Read two.png"
 
 
-def test_an_unreadable_image_shows_an_error_and_keeps_the_drawing(window, tmp_path, warnings):
-    bad = tmp_path / "photo.jpg"
-    bad.write_bytes(b"\xff\xd8\xff\xe0 truncated jpeg")
+def test_a_picture_dropped_on_the_canvas_is_read(window, qtbot, tmp_path):
+    with qtbot.waitSignal(window.imageOpened, timeout=20000) as opened:
+        window.canvas.fileDropped.emit(str(digit_photo(tmp_path, 7)))
+    assert opened.args == [True] and window.recognition().digit == 7
+
+
+def test_opening_pictures_while_one_is_read_keeps_only_the_newest(window, qtbot, tmp_path, monkeypatch):
+    import digitpad.gui.main_window as main_window_module
+
+    started = []
+
+    class CountedWorker(main_window_module.ImageWorker):
+        def __init__(self, path):
+            super().__init__(path)
+            started.append(path)
+
+    monkeypatch.setattr(main_window_module, "ImageWorker", CountedWorker)
+    outcomes = []
+    window.imageOpened.connect(outcomes.append)
+    paths = [str(digit_photo(tmp_path, digit)) for digit in (2, 4, 7)]
+    for path in paths:
+        window.openImage(path)
+    qtbot.waitUntil(lambda: not window.isReadingImage(), timeout=20000)
+    # One job at a time: the one running is dropped, the one in between never starts.
+    assert started == [paths[0], paths[2]]
+    assert outcomes == [True] and window.recognition().digit == 7
+
+
+def test_an_unreadable_image_shows_an_error_and_keeps_the_drawing(window, qtbot, tmp_path, monkeypatch):
+    errors = []
+    monkeypatch.setattr(window, "showError", lambda title, message: errors.append((title, message)))
     write_digit(window.canvas, 5)
-    assert not window.openImage(str(bad))
-    assert len(warnings) == 1 and str(bad) in warnings[0][1]
-    assert window.recognition().digit == 5
+    strokes = len(window.canvas.strokes())
+    truncated = tmp_path / "photo.jpg"
+    truncated.write_bytes(b"\xff\xd8\xff\xe0 truncated jpeg")
+    folder = tmp_path / "album.png"
+    folder.mkdir()
+    postscript = tmp_path / "digit.png"
+    postscript.write_bytes(b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nshowpage\n")
     blank = tmp_path / "blank.png"
     Image.new("L", (100, 100), 240).save(blank)
-    assert not window.openImage(str(blank))
-    assert "no digit" in warnings[1][1]
-    assert window.recognition().digit == 5
+    cases = [(truncated, "damaged or truncated"), (folder, "folder"), (postscript, "not an image file"),
+             (blank, "no digit")]
+    for bad, problem in cases:
+        assert not open_image(window, qtbot, bad)
+        title, message = errors[-1]
+        assert title == "Cannot read image" and str(bad) in message and problem in message
+        assert "Your drawing is unchanged" in message
+        assert window.recognition().digit == 5 and len(window.canvas.strokes()) == strokes
+    assert len(errors) == len(cases)
+
+
+def test_closing_the_window_while_a_picture_is_read(window, qtbot, tmp_path):
+    outcomes = []
+    window.imageOpened.connect(outcomes.append)
+    window.openImage(str(digit_photo(tmp_path, 3)))
+    window.close()
+    # The job was waited for; what it read is dropped, not put on a closed window.
+    qtbot.waitUntil(lambda: not window.isReadingImage())
+    assert outcomes == [] and window.canvas.isEmpty()
 
 
 def test_pen_width_is_saved_and_restored(window, settings, paths, bundled, qtbot):
@@ -219,9 +279,9 @@ def phone_photo_of_number(path, text, seed=0):
 
 
 @pytest.mark.parametrize("text", ["305", "1984", "72"])
-def test_a_photo_of_a_number_on_paper_is_read(window, tmp_path, text):
+def test_a_photo_of_a_number_on_paper_is_read(window, qtbot, tmp_path, text):
     window.resize(1300, 640)
     path = tmp_path / f"{text}.jpg"
     phone_photo_of_number(path, text, seed=int(text))
-    assert window.openImage(str(path))
+    assert open_image(window, qtbot, path)
     assert window.numberRecognition().text == text

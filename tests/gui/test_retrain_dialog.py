@@ -89,17 +89,40 @@ def test_cancel_stops_within_a_batch_and_keeps_the_model(dialog, window, paths, 
     assert not paths.runs_dir.exists() or not any(paths.runs_dir.iterdir())
 
 
-def test_bad_settings_are_explained_not_run(dialog, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
-
-    shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
+def test_bad_settings_are_explained_not_run(dialog, warnings):
     dialog.hiddenSizes.setText("")
     dialog.startTraining()
     assert not dialog.isRunning()
-    assert "hidden sizes" in shown[0]
+    assert "hidden sizes" in warnings[0][1]
     dialog.hiddenSizes.setText("64")
     dialog.folderData.setChecked(True)
     dialog.dataFolder.setText("/no/such/folder")
     dialog.startTraining()
-    assert not dialog.isRunning() and "/no/such/folder" in shown[1]
+    assert not dialog.isRunning() and "/no/such/folder" in warnings[1][1]
+
+
+def test_an_empty_chosen_folder_ends_in_an_error_naming_it(qtbot, window, settings, paths, tmp_path,
+                                                         monkeypatch, mnist_dir, warnings):
+    shown = warnings
+    # Real MNIST where digitpad looks when no folder is chosen: a chosen
+    # folder must never silently fall back to it.
+    monkeypatch.setenv("DIGITPAD_MNIST_DIR", str(mnist_dir))
+    retrain = RetrainDialog(settings, paths, window)        # no preloaded data: MNIST is read
+    qtbot.addWidget(retrain)
+    retrain.presetCombo.setCurrentText("tiny")
+    chosen = tmp_path / "my MNIST folder"
+    chosen.mkdir()
+    retrain.folderData.setChecked(True)
+    retrain.dataFolder.setText(str(chosen))
+    retrain.show()
+    retrain.startTraining()
+    assert retrain.isRunning()
+    qtbot.waitUntil(lambda: not retrain.isRunning(), timeout=30000)
+    assert [title for title, _text in shown] == ["Training failed"]
+    message = shown[0][1]
+    assert str(chosen) in message and "train-images-idx3-ubyte.gz" in message
+    assert "The model in use is unchanged" in message
+    assert retrain.statusLabel.text() == "Training failed." and retrain.result() is None
+    # Nothing was downloaded into the folder, and no half-made run was left.
+    assert list(chosen.iterdir()) == []
+    assert not paths.runs_dir.exists() or not any(paths.runs_dir.iterdir())

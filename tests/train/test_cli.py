@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from digitpad.checkpoint import read_checkpoint
+from digitpad.nn import MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE
 from digitpad.train.cli import main
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -38,12 +39,35 @@ def test_help_lists_every_hyperparameter(capsys):
     (["--nesterov"], "Nesterov momentum needs --optimizer sgd"),
     (["--resume", "runs/x", "--epochs", "3"], "do not combine it with --epochs"),
     (["--preset", "huge"], "invalid choice"),
+    # Values that used to crash or train a whole epoch before failing.
+    (["--warmup-epochs", "nan"], "warmup epochs must be a finite number, got nan"),
+    (["--augment-strength", "inf"], "augment strength must be a finite number, got inf"),
+    (["--augment-strength", "nan"], "augment strength must be a finite number, got nan"),
+    (["--max-grad-norm", "nan"], "max grad norm must be a finite number, got nan"),
+    (["--learning-rate", "inf"], "learning rate must be a finite number"),
+    (["--augment", "--augment-strength", "1e300"], "augmentation strength 1e+300 is too strong"),
+    (["--seed", "-1"], "seed must be a whole number from 0 to"),
+    (["--seed", str(2**63)], "seed must be a whole number from 0 to"),
+    (["--hidden-sizes", str(MAX_LAYER_SIZE + 1)], f"layers of at most {MAX_LAYER_SIZE:,} units"),
+    (["--hidden-sizes", "10000000"], f"layers of at most {MAX_LAYER_SIZE:,} units"),
+    (["--hidden-sizes", *["8"] * (MAX_HIDDEN_LAYERS + 1)], f"at most {MAX_HIDDEN_LAYERS} hidden layers"),
+    (["--hidden-sizes", "0"], "layer sizes must be positive"),
+    (["--epochs", "100000000"], "epochs must be a whole number from 1 to"),
+    (["--batch-size", "0"], "batch size must be a whole number from 1 to"),
+    (["--step-epochs", "0"], "step epochs must be a whole number from 1 to"),
+    (["--patience", "-1"], "patience must be a whole number from 0 to"),
+    (["--validation-size", "60000"], "validation size must be 0 (none) or from 10 to 59,990"),
+    (["--train-subset", "2000", "--validation-size", "2000"],
+     "validation size must be 0 (none) or from 10 to 1,990"),
+    (["--train-subset", "5"], "train subset must be 0"),
+    (["--train-subset", "100000"], "train subset must be a whole number from 0 to 60,000"),
 ])
 def test_bad_arguments_exit_2_with_a_message(capsys, arguments, message):
     with pytest.raises(SystemExit) as exit_info:
         main(arguments)
     assert exit_info.value.code == 2
-    assert message in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert message in error and "Traceback" not in error
 
 
 def test_missing_mnist_exits_1_with_a_clear_message(tmp_path, capsys, monkeypatch):
@@ -60,6 +84,47 @@ def test_missing_mnist_exits_1_with_a_clear_message(tmp_path, capsys, monkeypatc
 def test_resume_of_a_folder_without_a_run_exits_1(tmp_path, capsys):
     assert main(["--resume", str(tmp_path), "--quiet"]) == 1
     assert "config.json" in capsys.readouterr().err
+
+
+def test_missing_data_dir_is_not_replaced_by_the_environment(tmp_path, capsys, monkeypatch, mnist_dir):
+    # Real MNIST in $DIGITPAD_MNIST_DIR must not be used instead of --data-dir.
+    monkeypatch.setenv("DIGITPAD_MNIST_DIR", str(mnist_dir))
+    code = main(["--preset", "tiny", "--data-dir", str(tmp_path / "nonexistent"),
+                 "--output-dir", str(tmp_path / "run"), "--quiet"])
+    error = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in error
+    assert error.startswith(f"error: {tmp_path / 'nonexistent'}: this folder does not exist")
+    assert not (tmp_path / "run").exists() and not (tmp_path / "nonexistent").exists()
+
+
+@pytest.mark.parametrize("text", ['{"dropout": NaN}', '{"learning_rate": Infinity}', '{"seed": -1}',
+                                  '{"hidden_sizes": [100000000]}', '{"epochs": 1e400}',
+                                  "[" * 100_000 + "]" * 100_000, '{"preset": "' + "x" * (2 << 20) + '"}',
+                                  "[1, 2]", "\udcff"],
+                         ids=["nan", "infinity", "seed", "huge-layer", "huge-epochs", "deep", "huge-file",
+                              "list", "not-utf8"])
+def test_resume_refuses_a_tampered_config(tmp_path, capsys, text):
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    (run_dir / "config.json").write_text(text, encoding="utf-8", errors="surrogateescape")
+    assert main(["--resume", str(run_dir), "--quiet"]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith(f"error: {run_dir / 'config.json'}: cannot use this run configuration")
+    assert "Traceback" not in error and error.count("\n") == 1
+
+
+def test_resume_of_a_tampered_checkpoint_exits_1_naming_the_field(tmp_path, capsys, mnist_dir, small_mnist):
+    from tests.train.test_resume_validation import CONFIG, rewrite_last
+    from tests.train.test_trainer import StopAt
+    from digitpad.train import run_training
+
+    run_dir = tmp_path / "run"
+    run_training(CONFIG, run_dir, data=small_mnist, callbacks=[StopAt(2, 11)])
+    rewrite_last(run_dir, change_trainer=lambda trainer: trainer.update(epoch=-5))
+    assert main(["--resume", str(run_dir), "--data-dir", str(mnist_dir), "--quiet"]) == 1
+    error = capsys.readouterr().err
+    assert error == (f"error: {run_dir / 'last.npz'}: invalid training state: trainer.epoch: "
+                     f"expected an integer from 0 to {CONFIG.epochs}, got -5\n")
 
 
 def test_small_run_succeeds(tmp_path, capsys, mnist_dir):
