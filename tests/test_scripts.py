@@ -30,3 +30,11 @@ def test_evaluate_reports_a_bad_checkpoint(tmp_path):
     completed = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "evaluate.py"), str(bad)],
                                capture_output=True, text=True, timeout=120)
     assert completed.returncode == 1 and str(bad) in completed.stderr and "Traceback" not in completed.stderr
+
+
+def test_the_labelling_benchmark_runs(tmp_path):
+    completed = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "scripts" / "bench_labelling.py"), "--samples", "200", "--labels", "4"],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert completed.returncode == 0, completed.stderr
+    assert "Labelling in the window" in completed.stdout and "Rewriting the whole set" in completed.stdout

@@ -476,6 +476,11 @@ class MainWindow(QMainWindow):
             self._image_busy.setRange(0, 0)        # no known end: a busy animation
             self._image_busy.setTextVisible(False)
             self._image_busy.setMaximumWidth(120)
+            self._image_busy.setToolTip("Reading the picture in the background; you can keep drawing")
+            self._image_busy.setWhatsThis(
+                "digitpad is reading the picture you opened: decoding it, finding the ink on the "
+                "paper and cleaning it up. Big photos take a moment, so this happens in the "
+                "background and the window stays usable. The ink appears on the canvas when done.")
             self.statusBar().insertPermanentWidget(0, self._image_busy)
         self._image_busy.show()
         self.statusBar().showMessage(f"Reading {Path(path).name}…")
