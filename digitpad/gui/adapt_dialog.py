@@ -170,6 +170,10 @@ class AdaptDialog(QDialog):
             return
         stamp = _datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
         path = self._adapted_dir / f"{self._model_path.stem}-adapted-{stamp}.npz"
+        counter = 1
+        while path.exists():            # two kept in one second: never replace the first
+            counter += 1
+            path = self._adapted_dir / f"{self._model_path.stem}-adapted-{stamp}-{counter}.npz"
         metadata = {key: value for key, value in self._metadata.items() if key not in ("optimizer", "trainer")}
         metrics = dict(metadata.get("metrics", {}))
         metrics.pop("test_accuracy", None)      # the old model's score is not this one's
