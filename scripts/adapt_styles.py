@@ -20,10 +20,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from digitpad.checkpoint import bundled_checkpoint_path, load_checkpoint  # noqa: E402
-from digitpad.data import load_mnist  # noqa: E402
-from digitpad.data.digit_templates import STYLE_VARIANTS, random_ink  # noqa: E402
-from digitpad.data.preprocess import prepare_for_network  # noqa: E402
+from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
+from digitpad.data.mnist.dataset import load_mnist
+from digitpad.data.ink.digit_templates import STYLE_VARIANTS, random_ink
+from digitpad.data.ink.network_input import prepare_for_network
 from digitpad.train.adapt import AdaptConfig, adapt_to_handwriting  # noqa: E402
 
 

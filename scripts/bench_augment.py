@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from digitpad.data.augment import AugmentConfig, augment_batch  # noqa: E402
+from digitpad.data.augment.distortions import AugmentConfig, augment_batch
 
 EPOCH_IMAGES = 60000
 BATCH_SIZES = (128, 256)

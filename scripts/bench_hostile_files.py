@@ -32,21 +32,21 @@ CHILD = r"""
 import json, resource, sys, time
 kind, path = sys.argv[1], sys.argv[2]
 if kind == "checkpoint":
-    from digitpad.checkpoint import CheckpointError as Refused, load_checkpoint as load
+    from digitpad.model.checkpoint import CheckpointError as Refused, load_checkpoint as load
 elif kind == "samples":
-    from digitpad.data.personal_samples import SampleFileError as Refused, read_samples as load
+    from digitpad.data.handwriting.export_file import SampleFileError as Refused, read_samples as load
 elif kind == "journal":
-    from digitpad.data.personal_samples import PersonalSamples, SampleFileError as Refused
+    from digitpad.data.handwriting.store import PersonalSamples, SampleFileError as Refused
     def load(path):
         problem = PersonalSamples(path).load()
         if problem:
             raise Refused(problem)
 elif kind == "mnist":
-    from digitpad.data.idx import MnistError as Refused, read_idx
+    from digitpad.data.mnist.idx import MnistError as Refused, read_idx
     def load(path):
         return read_idx(path, (60000, 28, 28))
 else:
-    from digitpad.data.image_files import ImageError as Refused, load_image as load
+    from digitpad.data.ink.image_files import ImageError as Refused, load_image as load
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started = time.perf_counter()
 try:
@@ -69,7 +69,7 @@ def npy(descr: str, shape: tuple, data: bytes = b"") -> bytes:
 def bundled_arrays() -> dict:
     import numpy as np
 
-    from digitpad.checkpoint import bundled_checkpoint_path
+    from digitpad.model.checkpoint import bundled_checkpoint_path
 
     with np.load(bundled_checkpoint_path(), allow_pickle=False) as archive:
         return {key: archive[key] for key in archive.files}
@@ -120,9 +120,10 @@ def cases(folder: Path):
     import numpy as np
     from PIL import Image
 
-    from digitpad.checkpoint import bundled_checkpoint_path
-    from digitpad.data.personal_samples import PersonalSample, PersonalSamples
-    from digitpad.data.strokes import Stroke
+    from digitpad.model.checkpoint import bundled_checkpoint_path
+    from digitpad.data.handwriting.samples import PersonalSample
+    from digitpad.data.handwriting.store import PersonalSamples
+    from digitpad.data.ink.strokes import Stroke
 
     bundled = bundled_checkpoint_path().read_bytes()
     yield "checkpoint", "the bundled model (valid, for comparison)", "model.npz", bundled

@@ -39,10 +39,12 @@ def main() -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from digitpad.checkpoint import bundled_checkpoint_path, load_checkpoint
-    from digitpad.data.digit_templates import digit_strokes
-    from digitpad.data.personal_samples import PersonalSample, PersonalSamples, write_samples
-    from digitpad.data.strokes import render_strokes
+    from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
+    from digitpad.data.ink.digit_templates import digit_strokes
+    from digitpad.data.handwriting.export_file import write_samples
+    from digitpad.data.handwriting.samples import PersonalSample
+    from digitpad.data.handwriting.store import PersonalSamples
+    from digitpad.data.ink.strokes import render_strokes
     from digitpad.gui.app_paths import AppPaths
     from digitpad.gui.main_window import MainWindow
     from digitpad.gui.settings import AppSettings

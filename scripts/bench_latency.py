@@ -34,10 +34,10 @@ def main() -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from digitpad.checkpoint import bundled_checkpoint_path, load_checkpoint
-    from digitpad.data.digit_templates import digit_strokes
-    from digitpad.data.preprocess import prepare_for_network
-    from digitpad.data.segmentation import segment_digits
+    from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
+    from digitpad.data.ink.digit_templates import digit_strokes
+    from digitpad.data.ink.network_input import prepare_for_network
+    from digitpad.data.ink.segmentation import segment_digits
     from digitpad.gui.app_paths import AppPaths
     from digitpad.gui.main_window import MainWindow
     from digitpad.gui.settings import AppSettings

@@ -23,8 +23,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from digitpad.data import AugmentConfig  # noqa: E402
-from digitpad.data.training_augmentation import TrainingAugmentation  # noqa: E402
+from digitpad.data.augment.distortions import AugmentConfig
+from digitpad.data.augment.training import TrainingAugmentation
 from digitpad.nn import MLP, Adam, SoftmaxCrossEntropy  # noqa: E402
 from digitpad.train.trainer import Trainer  # noqa: E402
 
@@ -33,7 +33,8 @@ BATCH = 128
 
 
 def load_images(data_dir):
-    from digitpad.data import MnistError, load_mnist
+    from digitpad.data.mnist.dataset import load_mnist
+    from digitpad.data.mnist.idx import MnistError
 
     try:
         images, labels = load_mnist("train", data_dir, download=False)

@@ -35,8 +35,9 @@ def main() -> int:
 
     import numpy as np
 
-    from digitpad.checkpoint import CheckpointError, load_checkpoint
-    from digitpad.data import MnistError, load_mnist
+    from digitpad.model.checkpoint import CheckpointError, load_checkpoint
+    from digitpad.data.mnist.dataset import load_mnist
+    from digitpad.data.mnist.idx import MnistError
     from digitpad.train.robustness import Curve, robustness_report
 
     try:

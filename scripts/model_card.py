@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from digitpad.checkpoint import BUNDLED_CHECKPOINT_NAME, load_checkpoint  # noqa: E402
+from digitpad.model.checkpoint import BUNDLED_CHECKPOINT_NAME, load_checkpoint
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
 
@@ -62,7 +62,7 @@ def card(run_dir: Path, command: str, machine: str, robustness: dict | None = No
         "", "## Input", "",
         "28×28 float32 in [0, 1], white ink on black, the digit scaled to fit a 20×20 box (aspect ratio",
         "kept) and placed so its centre of mass is at pixel (14, 14) — how MNIST was made and what",
-        "`digitpad.data.preprocess.to_mnist` produces from the canvas.",
+        "`digitpad.data.ink.network_input.to_mnist` produces from the canvas.",
         "", "## Per-class accuracy (recall) and precision on the MNIST test set", "",
         "| digit | accuracy | precision | test digits |", "|---|---|---|---|"]
     for row in report["per_class"]:

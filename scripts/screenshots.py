@@ -29,7 +29,7 @@ FOUR = [[(0.62, 0.0), (0.05, 0.66), (0.95, 0.64)], [(0.66, 0.1), (0.63, 1.0)]]
 
 def draw_on_canvas(canvas, strokes, box_height=0.62):
     """Place normalised strokes in the middle of the canvas as real strokes."""
-    from digitpad.data.strokes import Stroke
+    from digitpad.data.ink.strokes import Stroke
 
     side = canvas.height() * box_height
     left = (canvas.width() - side * 0.75) / 2
@@ -69,8 +69,8 @@ def main() -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from digitpad.checkpoint import bundled_checkpoint_path, load_checkpoint
-    from digitpad.data import load_mnist
+    from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
+    from digitpad.data.mnist.dataset import load_mnist
     from digitpad.gui.app_paths import AppPaths
     from digitpad.gui.main_window import MainWindow
     from digitpad.gui.retrain_dialog import RetrainDialog
@@ -124,7 +124,7 @@ def main() -> int:
     browser.grab().save(str(args.output_dir / "misclassified.png"))
     browser.close()
 
-    from digitpad.data.digit_templates import STYLE_VARIANTS, digit_strokes
+    from digitpad.data.ink.digit_templates import STYLE_VARIANTS, digit_strokes
     from digitpad.gui.robustness_dialog import RobustnessDialog
     from digitpad.gui.synthetic_input import write_number
 

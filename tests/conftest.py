@@ -31,7 +31,7 @@ def mnist_dir() -> Path:
 @pytest.fixture(scope="session")
 def mnist_test_split(mnist_dir):
     """The 10,000 MNIST test digits: float32 ``(N, 784)`` in [0, 1] and int64 labels."""
-    from digitpad.data import load_mnist
+    from digitpad.data.mnist.dataset import load_mnist
 
     images, labels = load_mnist("test", mnist_dir, download=False)
     return (images.reshape(len(images), -1).astype(np.float32) / 255, labels.astype(np.int64))

@@ -17,7 +17,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QVBoxLayout, QWidget)
 
-from digitpad.checkpoint import CheckpointError, save_checkpoint
+from digitpad.model.checkpoint import CheckpointError, save_checkpoint
 from digitpad.gui.adapt_worker import AdaptWorker
 from digitpad.gui.background import start_worker
 from digitpad.gui.messages import plain_label, warn

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Signal
 
-from digitpad.data import MnistError
+from digitpad.data.mnist.idx import MnistError
 from digitpad.gui.background import Cancelled, MnistWorker
 from digitpad.nn import MLP
 from digitpad.train import Callback

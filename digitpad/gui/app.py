@@ -45,7 +45,7 @@ def choose_model(settings, explicit: str | None):
     ``problem`` (None if all went well) and the bundled model is used; a
     stored one is also forgotten, so it is reported only once.
     """
-    from digitpad.checkpoint import CheckpointError, bundled_checkpoint_path, load_checkpoint
+    from digitpad.model.checkpoint import CheckpointError, bundled_checkpoint_path, load_checkpoint
 
     problem = None
     candidate = explicit or settings.last_checkpoint() or None
@@ -97,7 +97,7 @@ def _build_window(settings, paths, explicit: str | None):
 
 def _build_window_afresh(settings, paths, error: BaseException):
     """After an unforeseen failure: settings set aside, bundled model, same samples."""
-    from digitpad.checkpoint import bundled_checkpoint_path, load_checkpoint
+    from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
     from digitpad.gui.main_window import MainWindow
     from digitpad.storage.backup import set_aside
 
@@ -145,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from digitpad.checkpoint import CheckpointError
+    from digitpad.model.checkpoint import CheckpointError
     from digitpad.gui.app_paths import AppPaths
     from digitpad.gui.messages import critical
     from digitpad.gui.settings import AppSettings

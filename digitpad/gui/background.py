@@ -84,7 +84,7 @@ class MnistWorker(CancellableWorker):
 
     def loadMnist(self, split: str) -> tuple[np.ndarray, np.ndarray]:
         """``(images (N, 28, 28) uint8, labels (N,) int64)``; raises MnistError or Cancelled."""
-        from digitpad.data import load_mnist
+        from digitpad.data.mnist.dataset import load_mnist
 
         images, labels = load_mnist(split, self._data_dir, self._download, cache_dir=self._cache_dir,
                                     progress=self.reportDownload)

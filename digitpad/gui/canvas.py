@@ -1,6 +1,6 @@
 """The drawing canvas: the user writes digits with the mouse or a pen
 (tablet pressure changes the stroke width). Strokes are rasterised with
-``digitpad.data.strokes`` — anti-aliased capsules in NumPy — into an ink
+``digitpad.data.ink.strokes`` — anti-aliased capsules in NumPy — into an ink
 buffer at the screen's device-pixel resolution; that same buffer is what is
 shown and what ``image()`` hands to the recogniser, so the network sees
 exactly what the user sees. Supports undo of the last stroke, clearing,
@@ -15,8 +15,8 @@ from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen, QTabletEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from digitpad.data.preprocess import resize
-from digitpad.data.strokes import Stroke, draw_stroke, render_strokes
+from digitpad.data.ink.network_input import resize
+from digitpad.data.ink.strokes import Stroke, draw_stroke, render_strokes
 
 PAPER = QColor(252, 252, 250)
 INK = QColor(24, 28, 40)
@@ -152,6 +152,10 @@ class DrawingCanvas(QWidget):
         self._highlights = []
         self._rerender()
         self._changed()
+
+    def highlights(self) -> list[tuple[QRectF, str]]:
+        """The outlined regions and their labels (see ``setHighlights``)."""
+        return list(self._highlights)
 
     def setHighlights(self, boxes: list[tuple[QRectF, str]]) -> None:
         """Outline regions of the drawing (logical coordinates) with a label each."""

@@ -1,6 +1,6 @@
 """Background job for File → Open image and pictures dropped on the canvas:
-read the file with ``load_image`` and find the digits' ink in it
-(``extract_ink``, ``digit_ink``) off the GUI thread, so a 100-megapixel photo
+read the file with ``load_image`` and find the digits' ink in it (the
+picture pipeline, ``picture_ink``) off the GUI thread, so a 100-megapixel photo
 never freezes the window. It hands back the ink, or a message naming the
 file and the problem, by signal; a cancelled job drops its picture instead.
 """
@@ -10,14 +10,14 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Signal
 
-from digitpad.data.image_files import ImageError, load_image
-from digitpad.data.preprocess import digit_ink, extract_ink
-from digitpad.gui.background import Cancelled, CancellableWorker
+from digitpad.data.ink.image_files import ImageError, load_image
+from digitpad.data.ink.picture import picture_ink
+from digitpad.gui.background import CancellableWorker, Cancelled
 
 
 def ink_from_picture(grey: np.ndarray, path: str) -> np.ndarray:
     """The digits' ink (bright on black) in a picture as it looks; ``ImageError`` if there is none."""
-    ink = digit_ink(extract_ink(grey))
+    ink = picture_ink(grey)
     if not ink.any():
         raise ImageError(f"{path}: no digit found in the picture (it looks blank)")
     return ink

@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (QDialog, QFileDialog, QFrame, QHBoxLayout, QLabel
                                QMessageBox, QProgressBar, QProgressDialog, QPushButton, QSizePolicy,
                                QSlider, QVBoxLayout, QWidget)
 
-from digitpad.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
-from digitpad.data.mnist import locate_mnist
-from digitpad.data.personal_samples import PersonalSamples, SampleFileError
+from digitpad.model.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from digitpad.data.mnist.locate import locate_mnist
+from digitpad.data.handwriting.samples import SampleFileError
+from digitpad.data.handwriting.store import PersonalSamples
 from digitpad.nn import MLP
-from digitpad.recognition import NumberRecognition, Recognition, recognise_number
+from digitpad.model.recognition import NumberRecognition, Recognition, read_canvas
 from digitpad.gui.app_paths import AppPaths
 from digitpad.gui.background import start_worker
 from digitpad.gui.canvas import DrawingCanvas
@@ -37,8 +38,6 @@ from digitpad.gui.settings import PEN_WIDTH_RANGE, AppSettings
 # While the pen moves, predict at most this often (ms): live, yet never
 # competing with the pen for the event loop.
 LIVE_PREDICTION_INTERVAL_MS = 40
-# Ink smaller than this many pen widths (a click, a dot) gets no prediction.
-SPECK_PEN_WIDTHS = 1.6
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
 CHECKPOINT_FILTER = "digitpad checkpoints (*.npz);;All files (*)"
 
@@ -284,12 +283,8 @@ class MainWindow(QMainWindow):
     def recogniseNow(self) -> None:
         """Recognise the canvas now and update the preview and the bars."""
         self._live_timer.stop()
-        self._show_result(recognise_number(self._model, self.canvas.inkView(), self._speck_size()))
-
-    def _speck_size(self) -> float:
-        """Ink no larger than a dab of the widest pen used is a speck, not a digit."""
         widths = [stroke.width for stroke in self.canvas.strokes()]
-        return SPECK_PEN_WIDTHS * max(widths, default=0.0) * self.canvas.deviceScale()
+        self._show_result(read_canvas(self._model, self.canvas.inkView(), widths, self.canvas.deviceScale()))
 
     def _show_result(self, number: NumberRecognition | None) -> None:
         """Show what was read: nothing, one digit, or a number digit by digit.

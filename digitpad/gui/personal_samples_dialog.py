@@ -15,7 +15,8 @@ from PySide6.QtGui import QIcon, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QListView,
                                QPushButton, QVBoxLayout, QWidget)
 
-from digitpad.data.personal_samples import PersonalSample, PersonalSamples, SampleFileError
+from digitpad.data.handwriting.samples import PersonalSample, SampleFileError
+from digitpad.data.handwriting.store import PersonalSamples
 from digitpad.gui.messages import plain_label, warn
 from digitpad.gui.save_path import ask_save_path
 

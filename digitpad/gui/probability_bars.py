@@ -12,7 +12,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from digitpad.recognition import NOT_SURE_BELOW
+from digitpad.model.recognition import NOT_SURE_BELOW
 
 ACCENT = QColor(38, 110, 220)
 MUTED = QColor(150, 160, 180)

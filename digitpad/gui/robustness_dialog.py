@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QIODevice, Slot
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QProgressBar,
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QProgressBar,
                                QPushButton, QVBoxLayout, QWidget)
 
 from digitpad.gui.background import start_worker

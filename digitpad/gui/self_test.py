@@ -27,7 +27,7 @@ def _paint_paper_digit(path: Path, digit: int) -> None:
     from PySide6.QtCore import QPointF, Qt
     from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
-    from digitpad.data.digit_templates import template_paths
+    from digitpad.data.ink.digit_templates import template_paths
 
     image = QImage(300, 360, QImage.Format.Format_RGB32)
     image.fill(QColor(232, 230, 222))
@@ -72,7 +72,7 @@ def run_self_test() -> int:
         from PySide6.QtCore import QSettings, qInstallMessageHandler
         from PySide6.QtWidgets import QApplication
 
-        from digitpad.checkpoint import bundled_checkpoint_path, load_checkpoint
+        from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
         from digitpad.gui.app_paths import AppPaths
         from digitpad.gui.main_window import MainWindow, model_summary
         from digitpad.gui.settings import AppSettings

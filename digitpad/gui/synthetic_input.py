@@ -12,8 +12,8 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from digitpad.data.digit_templates import digit_strokes, number_strokes
-from digitpad.data.strokes import Stroke
+from digitpad.data.ink.digit_templates import digit_strokes, number_strokes
+from digitpad.data.ink.strokes import Stroke
 
 
 def send_mouse(widget: QWidget, kind: QEvent.Type, point: Sequence[float],

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 
-from digitpad.checkpoint import CheckpointError
-from digitpad.data import MnistError
+from digitpad.model.checkpoint import CheckpointError
+from digitpad.data.mnist.idx import MnistError
 from digitpad.gui.background import CancellableWorker, Cancelled
 from digitpad.train import Callback, RunError, TrainConfig, TrainingDiverged, run_training
 

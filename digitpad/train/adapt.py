@@ -16,8 +16,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from digitpad.data.augment import AugmentConfig
-from digitpad.data.training_augmentation import TrainingAugmentation
+from digitpad.data.augment.distortions import AugmentConfig
+from digitpad.data.augment.training import TrainingAugmentation
 from digitpad.nn import MLP, Adam, SoftmaxCrossEntropy
 from digitpad.nn.schedules import CosineSchedule
 from digitpad.train.callbacks import Callback, LearningRateScheduler

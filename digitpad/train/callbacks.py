@@ -261,7 +261,7 @@ class ModelCheckpoint(Callback):
         return self.folder / "last.npz"
 
     def on_epoch_end(self, trainer, epoch, logs) -> None:
-        from digitpad.checkpoint import save_checkpoint
+        from digitpad.model.checkpoint import save_checkpoint
 
         value = logs.get(self.monitor) if self.monitor else None
         if value is None or _improved(value, self.best, self.mode, 0.0):
@@ -277,7 +277,7 @@ class ModelCheckpoint(Callback):
             self.save_last(trainer)
 
     def save_last(self, trainer) -> None:
-        from digitpad.checkpoint import save_checkpoint
+        from digitpad.model.checkpoint import save_checkpoint
 
         state, arrays = trainer.state_dict()
         save_checkpoint(trainer.model, self.last_path, {**self.metadata(), "trainer": state},

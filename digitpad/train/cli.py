@@ -152,8 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         run_dir = args.output_dir or Path("runs") / f"{stamp}-{config.preset}"
 
     # Imported here so that --help and argument errors stay instant.
-    from digitpad.checkpoint import CheckpointError
-    from digitpad.data import MnistError
+    from digitpad.model.checkpoint import CheckpointError
+    from digitpad.data.mnist.idx import MnistError
     from digitpad.train.run import RunError, run_training
     from digitpad.train.trainer import TrainingDiverged
 

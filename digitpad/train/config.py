@@ -15,9 +15,9 @@ import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from digitpad.data.augment import AugmentConfig
-from digitpad.checkpoint import INPUT_SIZE, NUM_CLASSES
-from digitpad.data.mnist import LABEL_COUNT, MNIST_SPLITS
+from digitpad.data.augment.distortions import AugmentConfig
+from digitpad.model.checkpoint import INPUT_SIZE, NUM_CLASSES
+from digitpad.data.mnist.files import LABEL_COUNT, MNIST_SPLITS
 from digitpad.nn.activations import ACTIVATIONS
 from digitpad.nn.mlp import check_layer_sizes
 from digitpad.nn.optimizers import OPTIMIZERS

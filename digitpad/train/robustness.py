@@ -16,11 +16,13 @@ from typing import Callable
 
 import numpy as np
 
-from digitpad.data.augment import affine_matrices, affine_source_grid, bilinear_sample, vary_thickness
-from digitpad.data.digit_templates import STYLE_VARIANTS, TEMPLATES, random_ink, style_label
-from digitpad.data.preprocess import image_to_mnist, prepare_for_network
-from digitpad.data.skeleton import image_to_strokes
-from digitpad.data.strokes import render_strokes
+from digitpad.data.augment.distortions import affine_matrices, affine_source_grid, bilinear_sample
+from digitpad.data.ink.stroke_width import vary_thickness
+from digitpad.data.ink.digit_templates import STYLE_VARIANTS, TEMPLATES, random_ink, style_label
+from digitpad.data.ink.network_input import prepare_for_network
+from digitpad.data.ink.picture import image_to_mnist
+from digitpad.data.ink.skeleton import image_to_strokes
+from digitpad.data.ink.strokes import render_strokes
 from digitpad.nn import MLP
 
 # Pen widths as a fraction of the digit's height (0.08 is a 24 px pen on a

@@ -19,11 +19,13 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from digitpad.checkpoint import (INPUT_SIZE, NUM_CLASSES, CheckpointError, checkpoint_metadata,
-                                 read_checkpoint, save_checkpoint)
-from digitpad.data import (AugmentConfig, batch_count, dataset_checksums, load_mnist,
-                           stratified_split, subset_indices)
-from digitpad.data.training_augmentation import TrainingAugmentation
+from digitpad.model.checkpoint import (INPUT_SIZE, NUM_CLASSES, CheckpointError, checkpoint_metadata,
+                                       read_checkpoint, save_checkpoint)
+from digitpad.data.augment.distortions import AugmentConfig
+from digitpad.data.mnist.batches import batch_count
+from digitpad.data.mnist.dataset import dataset_checksums, load_mnist
+from digitpad.data.mnist.split import stratified_split, subset_indices
+from digitpad.data.augment.training import TrainingAugmentation
 from digitpad.nn import (MLP, OPTIMIZERS, ConstantSchedule, CosineSchedule, Optimizer,
                          SoftmaxCrossEntropy, StepSchedule, WarmupSchedule)
 from digitpad.storage.atomic import write_text_atomically

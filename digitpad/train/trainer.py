@@ -19,7 +19,7 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from digitpad.data.batches import batch_count
+from digitpad.data.mnist.batches import batch_count
 from digitpad.nn import MLP, Optimizer, SoftmaxCrossEntropy, clip_grad_norm
 from digitpad.storage.schema import Integer, Literal, Number, Record, SchemaError
 from digitpad.train.callbacks import Callback, History

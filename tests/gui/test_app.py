@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from digitpad.checkpoint import bundled_checkpoint_path, save_checkpoint
+from digitpad.model.checkpoint import bundled_checkpoint_path, save_checkpoint
 from digitpad.gui.app import choose_model, icon_path
 from digitpad.nn import MLP
 
@@ -58,7 +58,7 @@ def test_self_test_passes_and_prints_one_line():
 
 
 def test_self_test_fails_with_a_model_that_cannot_read(monkeypatch, tmp_path, capsys, qapp):
-    import digitpad.checkpoint as checkpoint
+    import digitpad.model.checkpoint as checkpoint
     from digitpad.gui.self_test import run_self_test
 
     untrained = save_checkpoint(MLP(784, (8,), 10, rng=np.random.default_rng(0)), tmp_path / "untrained.npz")

@@ -8,7 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from digitpad.data.personal_samples import PersonalSamples, read_samples
+from digitpad.data.handwriting.export_file import read_samples
+from digitpad.data.handwriting.store import PersonalSamples
 from digitpad.gui.synthetic_input import write_digit, write_number
 
 
@@ -77,8 +78,8 @@ def test_my_handwriting_window(window, tmp_path, qtbot, warnings):
 
 
 def test_adapting_to_my_handwriting_keep_and_discard(window, mnist_dir, qtbot, paths):
-    from digitpad.data import load_mnist
-    from digitpad.data.digit_templates import digit_strokes
+    from digitpad.data.mnist.dataset import load_mnist
+    from digitpad.data.ink.digit_templates import digit_strokes
 
     train, test = (load_mnist(split, mnist_dir, download=False) for split in ("train", "test"))
     mnist = [(images[:2000].reshape(-1, 784).astype(np.float32) / 255, labels[:2000].astype(np.int64))
@@ -141,7 +142,7 @@ def test_closing_the_robustness_window_stops_its_work(window, mnist_dir, qtbot):
 
 
 def test_cancelling_adaptation_keeps_the_model(window, mnist_dir, qtbot):
-    from digitpad.data import load_mnist
+    from digitpad.data.mnist.dataset import load_mnist
 
     images, labels = load_mnist("train", mnist_dir, download=False)
     mnist = [(images[:20000].reshape(-1, 784).astype(np.float32) / 255, labels[:20000].astype(np.int64))] * 2

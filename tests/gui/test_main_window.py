@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageDraw
 from PySide6.QtWidgets import QProgressBar, QTableWidget
 
-from digitpad.checkpoint import save_checkpoint
+from digitpad.model.checkpoint import save_checkpoint
 from digitpad.gui.main_window import MainWindow
 from digitpad.nn import MLP
 from digitpad.gui.synthetic_input import draw_polyline, write_digit
@@ -98,7 +98,7 @@ def write_digit_photo(path, digit_strokes_xy, size=(360, 420)):
 
 
 def digit_photo(tmp_path, digit, name=None):
-    from digitpad.data.digit_templates import template_paths
+    from digitpad.data.ink.digit_templates import template_paths
 
     path = tmp_path / (name or f"{digit}.png")
     write_digit_photo(path, [stroke * 300 + (60, 60) for stroke in template_paths(digit)])
@@ -231,7 +231,7 @@ def test_model_info_and_shortcuts_dialogs(window, qtbot):
 def test_save_checkpoint_as_writes_a_loadable_copy(window, tmp_path, monkeypatch, warnings, settings):
     from PySide6.QtWidgets import QFileDialog
 
-    from digitpad.checkpoint import load_checkpoint
+    from digitpad.model.checkpoint import load_checkpoint
 
     target = tmp_path / "copy"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
@@ -261,7 +261,7 @@ def test_a_recent_checkpoint_that_disappeared_is_dropped_from_the_menu(window, t
 
 def phone_photo_of_number(path, text, seed=0):
     """Grey paper, uneven light, noise, dust and a number in dark ink."""
-    from digitpad.data.digit_templates import number_strokes
+    from digitpad.data.ink.digit_templates import number_strokes
 
     rng = np.random.default_rng(seed)
     height, width = 480, 900

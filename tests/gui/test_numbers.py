@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from digitpad.gui.synthetic_input import write_digit, write_number
-from digitpad.recognition import recognise
+from digitpad.model.recognition import recognise, speck_extent
 
 
 @pytest.mark.parametrize("text", ["47", "2026", "10", "358", "90125", "671834"])
@@ -16,8 +16,8 @@ def test_numbers_written_on_the_canvas_are_read(window, text):
     write_number(window.canvas, text, height_fraction=0.35 if len(text) > 4 else 0.45)
     number = window.numberRecognition()
     assert number is not None and number.text == text
-    assert len(window.canvas._highlights) == len(text)
-    labels = [label.split()[0] for _, label in window.canvas._highlights]
+    assert len(window.canvas.highlights()) == len(text)
+    labels = [label.split()[0] for _, label in window.canvas.highlights()]
     assert "".join(labels) == text
     for digit in text:
         assert digit in window.resultLabel.text()
@@ -39,7 +39,8 @@ def test_touching_digits_are_split(window):
 def test_a_single_digit_reads_exactly_as_before(window):
     write_digit(window.canvas, 8)
     number = window.numberRecognition()
-    assert len(number) == 1 and window.canvas._highlights == []
-    single = recognise(window.model(), window.canvas.image(), window._speck_size())
+    assert len(number) == 1 and window.canvas.highlights() == []
+    widths = [stroke.width for stroke in window.canvas.strokes()]
+    single = recognise(window.model(), window.canvas.image(), speck_extent(widths, window.canvas.deviceScale()))
     np.testing.assert_array_equal(number.digits[0].probabilities, single.probabilities)
     np.testing.assert_array_equal(window.probabilityBars.probabilities(), single.probabilities)

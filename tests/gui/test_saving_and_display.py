@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from digitpad.checkpoint import load_checkpoint, save_checkpoint
+from digitpad.model.checkpoint import load_checkpoint, save_checkpoint
 from digitpad.nn import MLP
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from digitpad.checkpoint import METADATA_KEY, save_checkpoint
+from digitpad.model.checkpoint import METADATA_KEY, save_checkpoint
 from digitpad.nn import MLP
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

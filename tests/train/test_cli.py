@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from digitpad.checkpoint import read_checkpoint
+from digitpad.model.checkpoint import read_checkpoint
 from digitpad.nn import MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE
 from digitpad.train.cli import main
 

@@ -11,7 +11,7 @@ import shutil
 import numpy as np
 import pytest
 
-from digitpad.checkpoint import read_checkpoint, save_checkpoint
+from digitpad.model.checkpoint import read_checkpoint, save_checkpoint
 from digitpad.train import RunError, run_training
 from digitpad.train.run import build_optimizer
 from tests.train.test_trainer import StopAt, quick_config

@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from digitpad.checkpoint import read_checkpoint
+from digitpad.model.checkpoint import read_checkpoint
 from digitpad.train import (Callback, EarlyStopping, RunError, TrainingDiverged, config_from_preset,
                             run_training)
 from digitpad.train.callbacks import CSVLogger

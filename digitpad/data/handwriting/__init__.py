@@ -1,0 +1,5 @@
+"""``digitpad.data.handwriting``: the user's own labelled drawings — one
+sample and its limits (``samples``), the journal they are kept in
+(``store``) and the file they are exported to and imported from
+(``export_file``).
+"""

@@ -1,0 +1,21 @@
+"""``digitpad.data.mnist``: the MNIST data set — the table of its canonical
+files (``files``), reading IDX files (``idx``), finding them (``locate``) or
+downloading them (``download``), loading and checking a split
+(``dataset``), the seeded stratified split (``split``) and mini-batching
+(``batches``). This package's public names are gathered here.
+"""
+
+from digitpad.data.mnist.batches import batch_count, batch_indices, iterate_minibatches
+from digitpad.data.mnist.dataset import as_float_images, dataset_checksums, file_md5, load_mnist
+from digitpad.data.mnist.download import download_file
+from digitpad.data.mnist.files import DEFAULT_MIRRORS, ENV_VAR, IMAGE_SHAPE, LABEL_COUNT, MNIST_SPLITS
+from digitpad.data.mnist.idx import MnistError, read_idx
+from digitpad.data.mnist.locate import default_cache_dir, locate_mnist
+from digitpad.data.mnist.split import stratified_split, subset_indices
+
+__all__ = [
+    "MnistError", "read_idx", "download_file", "load_mnist", "locate_mnist", "default_cache_dir",
+    "dataset_checksums", "file_md5", "as_float_images", "DEFAULT_MIRRORS", "ENV_VAR", "IMAGE_SHAPE",
+    "LABEL_COUNT", "MNIST_SPLITS", "stratified_split", "subset_indices", "batch_count", "batch_indices",
+    "iterate_minibatches",
+]
