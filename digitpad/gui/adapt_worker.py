@@ -17,6 +17,7 @@ from digitpad.gui.background import Cancelled, MnistWorker
 from digitpad.nn import MLP
 from digitpad.train import Callback
 from digitpad.train.adapt import AdaptConfig, adapt_to_handwriting
+from digitpad.train.status import RunStatus
 
 
 class _Progress(Callback):
@@ -66,6 +67,6 @@ class AdaptWorker(MnistWorker):
         self.status.emit("Learning your handwriting…")
         result = adapt_to_handwriting(self._model, self._images, self._labels, mnist_train, mnist_test,
                                       self._config, callbacks=[_Progress(self)])
-        if result.status == "stopped":
+        if result.status == RunStatus.STOPPED:
             raise Cancelled
         self.succeeded.emit(result)

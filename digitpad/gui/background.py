@@ -2,8 +2,11 @@
 slot; it never touches widgets and reports by signal, ending every run with
 ``done``. ``CancellableWorker`` holds what every worker shares — the cancel
 flag, download progress that honours it, and the signals for failure and
-cancellation — ``MnistWorker`` adds reading MNIST, and ``start_worker`` moves a worker to its own QThread, tying
-the thread's lifetime to the worker's so neither leaks.
+cancellation — and ``MnistWorker`` adds reading MNIST. ``BackgroundTask`` is
+the one way a window runs a worker: start it on its own thread, ask it to
+cancel, stop it and wait (when the window closes), and know whether it is
+running; ``describe_download`` words download progress the same way
+everywhere.
 """
 
 from __future__ import annotations
@@ -103,3 +106,63 @@ def start_worker(worker: QObject, parent: QObject) -> QThread:
     thread.finished.connect(thread.deleteLater)
     thread.start()
     return thread
+
+
+class BackgroundTask(QObject):
+    """One worker at a time on its own thread, owned by a window or dialog.
+
+    Connect to the worker's own signals before ``start``; ``finished`` is
+    emitted (on the GUI thread) once the worker is done and the task is free
+    for the next one.
+    """
+
+    finished = Signal()
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._thread: QThread | None = None
+        self._worker: CancellableWorker | None = None
+
+    def start(self, worker: CancellableWorker) -> None:
+        """Run ``worker`` in the background; the task must not be running."""
+        if self._thread is not None:
+            raise RuntimeError("a background task is already running; cancel or wait for it first")
+        self._worker = worker
+        worker.done.connect(self._worker_done)
+        self._thread = start_worker(worker, self)
+
+    def isRunning(self) -> bool:
+        return self._thread is not None
+
+    def worker(self) -> CancellableWorker | None:
+        """The worker running now (None when idle)."""
+        return self._worker
+
+    def cancel(self) -> None:
+        """Ask the running worker to stop at its next check; returns at once."""
+        if self._worker is not None:
+            self._worker.cancel()
+
+    def stopAndWait(self) -> None:
+        """Cancel the running worker and wait until its thread has finished
+        (for closing a window: nothing may outlive it)."""
+        thread = self._thread
+        if thread is None:
+            return
+        self.cancel()
+        thread.quit()
+        thread.wait()
+        self._worker_done()
+
+    @Slot()
+    def _worker_done(self) -> None:
+        if self._thread is None:
+            return
+        self._thread = self._worker = None
+        self.finished.emit()
+
+
+def describe_download(name: str, done: int, total: int) -> str:
+    """'Downloading train-images-idx3-ubyte.gz: 3.2 MB of 9.9 MB' (``total`` < 0: unknown)."""
+    of_total = f" of {total / 1e6:.1f} MB" if total > 0 else ""
+    return f"Downloading {name}: {done / 1e6:.1f} MB{of_total}"

@@ -17,6 +17,7 @@ from digitpad.model.checkpoint import CheckpointError
 from digitpad.data.mnist.idx import MnistError
 from digitpad.gui.background import CancellableWorker, Cancelled
 from digitpad.train import Callback, RunError, TrainConfig, TrainingDiverged, run_training
+from digitpad.train.status import RunStatus
 
 # Batch progress is reported at most this often (seconds): enough for a live
 # bar and curve without flooding the GUI thread with signals.
@@ -92,6 +93,6 @@ class TrainingWorker(CancellableWorker):
                               download=self._download, cache_dir=self._cache_dir,
                               download_progress=self.reportDownload,
                               callbacks=[_ProgressBridge(self)])
-        if result.status == "stopped":
+        if result.status == RunStatus.STOPPED:
             raise Cancelled
         self.succeeded.emit(result)

@@ -22,6 +22,7 @@ from digitpad.nn import MLP, Adam, SoftmaxCrossEntropy
 from digitpad.nn.schedules import CosineSchedule
 from digitpad.train.callbacks import Callback, LearningRateScheduler
 from digitpad.train.trainer import Trainer
+from digitpad.train.status import RunStatus
 
 # Fewer samples than this cannot teach a style (and leave nothing to measure).
 MIN_SAMPLES = 5
@@ -43,7 +44,7 @@ class AdaptConfig:
 @dataclass
 class AdaptationResult:
     model: MLP
-    status: str                                  # "completed" or "stopped"
+    status: RunStatus                            # COMPLETED or STOPPED
     before: dict[str, float] = field(default_factory=dict)
     after: dict[str, float] = field(default_factory=dict)
     train_count: int = 0
@@ -100,7 +101,7 @@ def adapt_to_handwriting(model: MLP, personal_images: np.ndarray, personal_label
             scores["mnist_test"] = _accuracy(candidate, *mnist_test)
         return scores
 
-    result = AdaptationResult(copy_model(model), "completed", train_count=len(train_index),
+    result = AdaptationResult(copy_model(model), RunStatus.COMPLETED, train_count=len(train_index),
                               holdout_count=len(holdout_index))
     result.before = measure(model)
 
@@ -127,6 +128,6 @@ def adapt_to_handwriting(model: MLP, personal_images: np.ndarray, personal_label
         on_trainer(trainer)
     result.status = trainer.fit(images, labels)
     result.seconds = trainer.elapsed_seconds
-    if result.status != "stopped":
+    if result.status != RunStatus.STOPPED:
         result.after = measure(adapted)
     return result

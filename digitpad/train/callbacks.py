@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 import numpy as np
 
 from digitpad.storage.schema import Field, Integer, ListOf, MapOf, Nullable, Number, OneOf, Record
+from digitpad.train.status import RunStatus
 
 if TYPE_CHECKING:
     from digitpad.train.trainer import Trainer
@@ -205,10 +206,10 @@ class EarlyStopping(Callback):
         if self.patience and self.wait >= self.patience:
             self.stopped_epoch = epoch
             trainer.stop_training = True
-            trainer.stop_reason = "early_stopped"
+            trainer.stop_reason = RunStatus.EARLY_STOPPED
 
     def on_train_end(self, trainer, status) -> None:
-        if self.restore_best and self.best_weights is not None and status != "stopped":
+        if self.restore_best and self.best_weights is not None and status != RunStatus.STOPPED:
             trainer.model.load_state_dict(self.best_weights)
 
     def state_dict(self) -> dict:
@@ -273,7 +274,7 @@ class ModelCheckpoint(Callback):
         self.save_last(trainer)
 
     def on_train_end(self, trainer, status) -> None:
-        if status == "stopped":
+        if status == RunStatus.STOPPED:
             self.save_last(trainer)
 
     def save_last(self, trainer) -> None:

@@ -17,6 +17,7 @@ from typing import Sequence
 
 from digitpad import __version__
 from digitpad.train.config import PRESETS, SCHEDULES, TrainConfig, config_from_preset
+from digitpad.train.status import RunStatus
 
 # Options that define a run; they cannot be combined with --resume, which
 # takes them from the run's config.json.
@@ -188,12 +189,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         signal.signal(signal.SIGINT, previous_handler)
 
-    if result.status == "stopped":
+    if result.status == RunStatus.STOPPED:
         print(f"Interrupted after {result.train_seconds:.1f} s of training; progress saved to "
               f"{result.last_path}\nContinue with: digitpad-train --resume {result.run_dir}",
               file=sys.stderr)
         return EXIT_INTERRUPTED
-    stopped_early = " (stopped early)" if result.status == "early_stopped" else ""
+    stopped_early = " (stopped early)" if result.status == RunStatus.EARLY_STOPPED else ""
     print(f"Test accuracy {result.test_accuracy * 100:.2f}% after {len(result.history)} epochs, "
           f"{result.train_seconds:.1f} s of training{stopped_early}.\n"
           f"Model: {result.best_path}\nReport: {result.run_dir / 'report.md'}")

@@ -36,6 +36,7 @@ from digitpad.train.callbacks import (Callback, CSVLogger, EarlyStopping, Learni
 from digitpad.train.config import TrainConfig
 from digitpad.train.report import evaluation_report, write_report
 from digitpad.train.trainer import Trainer, TrainingDiverged
+from digitpad.train.status import RunStatus
 
 CONFIG_FILE = "config.json"
 # A run's config.json is well under a kilobyte; anything near this is not one.
@@ -69,7 +70,7 @@ class MnistData:
 @dataclass
 class RunResult:
     run_dir: Path
-    status: str                  # "completed", "early_stopped" or "stopped"
+    status: RunStatus
     model: MLP
     history: list[dict]
     report: dict | None          # test-set report (None when stopped)
@@ -268,7 +269,7 @@ def run_training(config: TrainConfig | None, run_dir: str | os.PathLike, *,
         raise TrainingDiverged(f"training diverged: {error}{where}") from error
 
     history = trainer.history.epochs
-    if status == "stopped":
+    if status == RunStatus.STOPPED:
         return RunResult(run_dir, status, model, history, None, trainer.elapsed_seconds)
 
     # The deliverable is the best epoch by validation accuracy (the last epoch

@@ -23,6 +23,7 @@ from digitpad.data.mnist.batches import batch_count
 from digitpad.nn import MLP, Optimizer, SoftmaxCrossEntropy, clip_grad_norm
 from digitpad.storage.schema import Integer, Literal, Number, Record, SchemaError
 from digitpad.train.callbacks import Callback, History
+from digitpad.train.status import RunStatus
 
 # augment(batch images (B, 784), rng, their indices in the training set) -> (B, 784)
 Augment = Callable[[np.ndarray, np.random.Generator, np.ndarray], np.ndarray]
@@ -59,7 +60,7 @@ class Trainer:
 
     ``stop_training`` may be set by a callback or another thread at any time;
     the trainer finishes the current batch and returns with status
-    ``"stopped"`` (or ``"early_stopped"`` when ``EarlyStopping`` asked).
+    ``RunStatus.STOPPED`` (or ``EARLY_STOPPED`` when ``EarlyStopping`` asked).
     """
 
     def __init__(self, model: MLP, optimizer: Optimizer, loss: SoftmaxCrossEntropy, *,
@@ -92,13 +93,13 @@ class Trainer:
         self._correct = 0
         self._seen = 0
         self.stop_training = False
-        self.stop_reason = "stopped"
+        self.stop_reason = RunStatus.STOPPED
 
     # -- the loop --------------------------------------------------------
     def fit(self, images: np.ndarray, labels: np.ndarray,
             validation: tuple[np.ndarray, np.ndarray] | None = None) -> str:
         """Train on ``images (N, 784) float32`` and ``labels (N,)``; returns the
-        status: ``"completed"``, ``"early_stopped"`` or ``"stopped"``. Raises
+        ``RunStatus``. Raises
         ``TrainingDiverged`` when the loss becomes NaN or infinite.
         """
         if len(images) != len(labels):
@@ -108,7 +109,7 @@ class Trainer:
                              f"but {len(images)} were given")
         self.batches_per_epoch = batch_count(len(images), self.batch_size)
         self.stop_training = False
-        self.stop_reason = "stopped"
+        self.stop_reason = RunStatus.STOPPED
         self.model.train()
         self._call("on_train_begin")
         try:
@@ -128,7 +129,7 @@ class Trainer:
         while self.epoch < self.epochs:
             if self.stop_training or not self._run_epoch(images, labels, validation):
                 return self.stop_reason
-        return "completed"
+        return RunStatus.COMPLETED
 
     def _run_epoch(self, images, labels, validation) -> bool:
         """Run (the rest of) one epoch; False if stopped before its end."""
