@@ -152,10 +152,16 @@ class BackgroundTask(QObject):
         self.cancel()
         thread.quit()
         thread.wait()
-        self._worker_done()
+        self._finish()
 
     @Slot()
     def _worker_done(self) -> None:
+        # A worker stopped by stopAndWait reports done later still; by then
+        # the task may be running its successor, which this must not end.
+        if self.sender() is self._worker:
+            self._finish()
+
+    def _finish(self) -> None:
         if self._thread is None:
             return
         self._thread = self._worker = None
