@@ -21,7 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
-from digitpad.data.mnist.dataset import load_mnist
+from digitpad.data.mnist import as_float_images, load_mnist
 from digitpad.data.ink.digit_templates import STYLE_VARIANTS, random_ink
 from digitpad.data.ink.network_input import prepare_for_network
 from digitpad.train.adapt import AdaptConfig, adapt_to_handwriting  # noqa: E402
@@ -50,7 +50,7 @@ def main() -> int:
         taught_labels += [digit] * args.taught
         fresh[style] = (written(style, args.fresh, rng), digit)
     (train_images, train_labels), (test_images, test_labels) = [
-        (images.reshape(len(images), -1).astype(np.float32) / 255, labels.astype(np.int64))
+        (as_float_images(images), labels.astype(np.int64))
         for images, labels in (load_mnist(split, args.data_dir) for split in ("train", "test"))]
     started = time.perf_counter()
     result = adapt_to_handwriting(model, np.concatenate(taught_images), np.array(taught_labels),

@@ -21,6 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from digitpad.data.augment.distortions import AugmentConfig, augment_batch
+from digitpad.data.mnist import as_float_images
 
 EPOCH_IMAGES = 60000
 BATCH_SIZES = (128, 256)
@@ -34,7 +35,7 @@ def load_images() -> np.ndarray:
     if path.exists():
         with gzip.open(path) as stream:
             pixels = np.frombuffer(stream.read(), np.uint8, offset=16)
-        return (pixels.reshape(-1, 28, 28)[:EPOCH_IMAGES] / np.float32(255)).astype(np.float32)
+        return as_float_images(pixels.reshape(-1, 28, 28)[:EPOCH_IMAGES]).reshape(-1, 28, 28)
     print(f"{path} not found; timing on random images")
     rng = np.random.default_rng(0)
     return (rng.random((EPOCH_IMAGES, 28, 28), dtype=np.float32) > 0.8).astype(np.float32)

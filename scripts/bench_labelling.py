@@ -48,6 +48,7 @@ def main() -> int:
     from digitpad.gui.app_paths import AppPaths
     from digitpad.gui.main_window import MainWindow
     from digitpad.gui.settings import AppSettings
+    from digitpad.session import Session
 
     rng = np.random.default_rng(0)
     work = Path(tempfile.mkdtemp(prefix="digitpad-labelling-"))
@@ -83,12 +84,13 @@ def main() -> int:
 
     app = QApplication(sys.argv[:1])
     model, metadata = load_checkpoint(bundled_checkpoint_path())
-    window = MainWindow(AppSettings(QSettings(str(work / "s.ini"), QSettings.Format.IniFormat)),
-                        AppPaths(work / "data", work / "cache"), model, bundled_checkpoint_path(), metadata)
+    paths = AppPaths(work / "data", work / "cache")
+    window = MainWindow(AppSettings(QSettings(str(work / "s.ini"), QSettings.Format.IniFormat)), paths,
+                        Session.start(model, bundled_checkpoint_path(), metadata, paths.data_dir))
     window.resize(1000, 640)
     window.show()
     app.processEvents()
-    assert len(window.personalSamples()) >= args.samples
+    assert len(window.session().samples) >= args.samples
 
     def label_in_window() -> list[float]:
         times = []
@@ -97,7 +99,7 @@ def main() -> int:
             height = window.canvas.height() * 0.6
             window.canvas.setStrokes(digit_strokes(digit, window.canvas.width() / 2 - height * 0.375,
                                                    window.canvas.height() * 0.2, height, 22.0))
-            window.recogniseNow()
+            window.liveRecognition.recogniseNow()
             app.processEvents()
             started = time.perf_counter()
             assert window.labelDrawing(digit)
@@ -107,7 +109,7 @@ def main() -> int:
 
     window_times = label_in_window()
     print(f"Labelling in the window (key press to saved and shown): {milliseconds(window_times)}")
-    window.showPersonalSamples()
+    window.handwritingController.show()
     app.processEvents()
     print(f"  … with My handwriting open beside it: {milliseconds(label_in_window())}")
 

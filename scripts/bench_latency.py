@@ -41,13 +41,15 @@ def main() -> int:
     from digitpad.gui.app_paths import AppPaths
     from digitpad.gui.main_window import MainWindow
     from digitpad.gui.settings import AppSettings
+    from digitpad.session import Session
 
     app = QApplication(sys.argv[:1])
     work = Path(tempfile.mkdtemp(prefix="digitpad-latency-"))
     checkpoint = args.checkpoint or bundled_checkpoint_path()
     model, metadata = load_checkpoint(checkpoint)
-    window = MainWindow(AppSettings(QSettings(str(work / "s.ini"), QSettings.Format.IniFormat)),
-                        AppPaths(work / "data", work / "cache"), model, checkpoint, metadata)
+    paths = AppPaths(work / "data", work / "cache")
+    window = MainWindow(AppSettings(QSettings(str(work / "s.ini"), QSettings.Format.IniFormat)), paths,
+                        Session.start(model, checkpoint, metadata, paths.data_dir))
     window.resize(1000, 640)
     window.show()
     app.processEvents()
@@ -66,7 +68,7 @@ def main() -> int:
                 canvas.setStrokes(drawn + [partial])
                 app.processEvents()
                 started = time.perf_counter()
-                window.recogniseNow()          # what the live timer runs
+                window.liveRecognition.recogniseNow()          # what the live timer runs
                 total.append(time.perf_counter() - started)
                 ink = canvas.image()
                 started = time.perf_counter()

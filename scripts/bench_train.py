@@ -33,13 +33,11 @@ BATCH = 128
 
 
 def load_images(data_dir):
-    from digitpad.data.mnist.dataset import load_mnist
-    from digitpad.data.mnist.idx import MnistError
+    from digitpad.data.mnist import MnistError, as_float_images, load_mnist
 
     try:
         images, labels = load_mnist("train", data_dir, download=False)
-        return (images.reshape(len(images), -1).astype(np.float32) / 255, labels.astype(np.int64),
-                "MNIST")
+        return as_float_images(images), labels.astype(np.int64), "MNIST"
     except MnistError:
         rng = np.random.default_rng(0)
         return (rng.random((60000, 784), dtype=np.float32), rng.integers(0, 10, 60000),

@@ -36,9 +36,8 @@ def main() -> int:
     import numpy as np
 
     from digitpad.model.checkpoint import CheckpointError, load_checkpoint
-    from digitpad.data.mnist.dataset import load_mnist
-    from digitpad.data.mnist.idx import MnistError
-    from digitpad.train.robustness import Curve, robustness_report
+    from digitpad.data.mnist import MnistError, as_float_images, load_mnist
+    from digitpad.train.robustness import robustness_report
 
     try:
         model, _ = load_checkpoint(args.checkpoint)
@@ -47,22 +46,9 @@ def main() -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     started = time.perf_counter()
-
-    def show(step: str, result) -> None:
-        if isinstance(result, Curve):
-            print(f"\n{result.title} ({result.unit}):")
-            print("  " + " ".join(f"{value:>7g}" for value in result.values))
-            for series, accuracy in result.accuracy.items():
-                print("  " + " ".join(f"{value * 100:6.2f}%" for value in accuracy) + f"   {series}")
-        elif step == "mnist":
-            print(f"MNIST test accuracy: {result * 100:.2f}%")
-        elif step == "templates":
-            print(f"\nPen templates of every digit and unusual styles: {result * 100:.2f}%")
-        sys.stdout.flush()
-
-    report = robustness_report(model, images.astype(np.float32) / 255, labels.astype(np.int64),
-                               sample=args.sample, drawn_sample=args.drawn_sample, seed=args.seed,
-                               progress=show)
+    report = robustness_report(model, as_float_images(images).reshape(images.shape),
+                               labels.astype(np.int64), sample=args.sample,
+                               drawn_sample=args.drawn_sample, seed=args.seed, progress=show)
     print(f"\nRedrawn MNIST test digits, mean over pen widths and sizes: {report.drawn_accuracy * 100:.2f}%")
     print(f"({time.perf_counter() - started:.0f} s)")
     args.output_dir.mkdir(parents=True, exist_ok=True)
@@ -84,6 +70,22 @@ def main() -> int:
     plots.grab().save(str(args.output_dir / "robustness.png"))
     print(f"Wrote {args.output_dir / 'robustness.json'} and {args.output_dir / 'robustness.png'}")
     return 0
+
+
+def show(step: str, result) -> None:
+    """Print each part of the report as it is measured."""
+    from digitpad.train.robustness import Curve
+
+    if isinstance(result, Curve):
+        print(f"\n{result.title} ({result.unit}):")
+        print("  " + " ".join(f"{value:>7g}" for value in result.values))
+        for series, accuracy in result.accuracy.items():
+            print("  " + " ".join(f"{value * 100:6.2f}%" for value in accuracy) + f"   {series}")
+    elif step == "mnist":
+        print(f"MNIST test accuracy: {result * 100:.2f}%")
+    elif step == "templates":
+        print(f"\nPen templates of every digit and unusual styles: {result * 100:.2f}%")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

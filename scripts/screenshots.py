@@ -76,7 +76,7 @@ def main() -> int:
     from digitpad.gui.retrain_dialog import RetrainDialog
     from digitpad.gui.settings import AppSettings
     from digitpad.train import config_from_preset, load_training_data
-    from digitpad.train.report import DigitPredictions
+    from digitpad.session import Session, predict_test_set
 
     app = QApplication(sys.argv[:1])
     work = Path(tempfile.mkdtemp(prefix="digitpad-screens-"))
@@ -86,7 +86,8 @@ def main() -> int:
     model, metadata = load_checkpoint(checkpoint)
     args.output_dir.mkdir(parents=True, exist_ok=True)
 
-    window = MainWindow(settings, paths, model, checkpoint, metadata)
+    session = Session.start(model, checkpoint, metadata, paths.data_dir)
+    window = MainWindow(settings, paths, session)
     window.resize(1000, 640)
     window.show()
     app.processEvents()
@@ -100,11 +101,9 @@ def main() -> int:
     data = load_training_data(config, args.data_dir)
     dialog = RetrainDialog(settings, paths, window, data=data)
     dialog.presetCombo.setCurrentText("tiny")
-    dialog.epochs.setValue(config.epochs)
-    dialog.trainSubset.setValue(config.train_subset)
-    dialog.validationSize.setValue(config.validation_size)
-    dialog.hiddenSizes.setText("128")
-    dialog.augment.setChecked(True)
+    dialog.settingsForm.setValues(epochs=config.epochs, train_subset=config.train_subset,
+                                  validation_size=config.validation_size, hidden_sizes=config.hidden_sizes,
+                                  augment=True)
     dialog.show()
     dialog.startTraining()
     wait_until(app, lambda: dialog.progressBar.value() >= 600)
@@ -114,10 +113,9 @@ def main() -> int:
     app.processEvents()
 
     images, labels = load_mnist("test", args.data_dir, download=False)
-    probabilities = model.predict_proba(images.reshape(len(images), -1) / np.float32(255))
-    window._test_predictions = DigitPredictions(images, labels.astype(int), probabilities)
-    window.showMisclassified()
-    browser = window._misclassified_dialog
+    session.set_test_predictions(model, predict_test_set(model, images, labels))
+    window.misclassifiedController.show()
+    browser = window.misclassifiedController.dialog()
     app.processEvents()
     browser.setFilter(None, None)
     app.processEvents()
@@ -125,6 +123,7 @@ def main() -> int:
     browser.close()
 
     from digitpad.data.ink.digit_templates import STYLE_VARIANTS, digit_strokes
+    from digitpad.gui.background import MnistSource
     from digitpad.gui.robustness_dialog import RobustnessDialog
     from digitpad.gui.synthetic_input import write_number
 
@@ -144,8 +143,8 @@ def main() -> int:
         height = window.canvas.height() * rng.uniform(0.45, 0.7)
         window.canvas.setStrokes(digit_strokes(style, 250, 60, height, 20, rng=rng, jitter=0.02))
         window.labelDrawing(label)
-    window.showPersonalSamples()
-    samples = window.samplesDialog()
+    window.handwritingController.show()
+    samples = window.handwritingController.dialog()
     app.processEvents()
     samples.grab().save(str(args.output_dir / "my-handwriting.png"))
     samples.close()
@@ -153,16 +152,16 @@ def main() -> int:
     train_images, train_labels = load_mnist("train", args.data_dir, download=False)
     mnist = [(train_images[:4000].reshape(-1, 784) / np.float32(255), train_labels[:4000].astype(np.int64)),
              (images.reshape(-1, 784) / np.float32(255), labels.astype(np.int64))]
-    window.showAdaptDialog(mnist=mnist)
-    adapt = window._adapt_dialog
+    window.adaptController.show(mnist=mnist)
+    adapt = window.adaptController.dialog()
     adapt.start()
     wait_until(app, lambda: not adapt.isRunning(), timeout=600)
     app.processEvents()
     adapt.grab().save(str(args.output_dir / "adapt.png"))
     adapt.discard()
 
-    report = RobustnessDialog(model, checkpoint.name, args.data_dir, False, None, window, sample=500,
-                              drawn_sample=60)
+    report = RobustnessDialog(model, checkpoint.name, MnistSource(args.data_dir, False, None), window,
+                              sample=500, drawn_sample=60)
     report.show()
     wait_until(app, lambda: not report.isRunning(), timeout=900)
     app.processEvents()

@@ -31,10 +31,10 @@ def mnist_dir() -> Path:
 @pytest.fixture(scope="session")
 def mnist_test_split(mnist_dir):
     """The 10,000 MNIST test digits: float32 ``(N, 784)`` in [0, 1] and int64 labels."""
-    from digitpad.data.mnist.dataset import load_mnist
+    from digitpad.data.mnist import as_float_images, load_mnist
 
     images, labels = load_mnist("test", mnist_dir, download=False)
-    return (images.reshape(len(images), -1).astype(np.float32) / 255, labels.astype(np.int64))
+    return as_float_images(images), labels.astype(np.int64)
 
 
 @pytest.fixture(scope="session")
@@ -45,18 +45,3 @@ def small_mnist(mnist_dir):
 
     config = config_from_preset("tiny", train_subset=3500, validation_size=500)
     return load_training_data(config, mnist_dir, download=False, environ={})
-
-
-@pytest.fixture
-def hide_sklearn(monkeypatch):
-    """Make ``import sklearn`` fail, as in the standalone app, which leaves it out."""
-    import builtins
-
-    real_import = builtins.__import__
-
-    def refuse_sklearn(name, *args, **kwargs):
-        if name.startswith("sklearn"):
-            raise ImportError("scikit-learn is not in this build")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", refuse_sklearn)

@@ -14,15 +14,26 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from digitpad.model.checkpoint import CheckpointError, save_checkpoint
 from digitpad.gui.adapt_worker import AdaptWorker
-from digitpad.gui.background import start_worker
-from digitpad.gui.messages import plain_label, warn
+from digitpad.gui.background import BackgroundTask, MnistSource, describe_download
+from digitpad.gui.explain import explained_button
+from digitpad.gui.messages import escape, plain_label, warn
 from digitpad.nn import MLP
 from digitpad.train.adapt import MIN_SAMPLES, AdaptConfig
+
+
+_PROGRESS_HELP = ("Fine-tuning shows the network your samples (mixed with MNIST digits) a few more times "
+                  "and nudges its weights towards answering them right. The bar shows how far it has got.")
+_RESULT_HELP = ("Accuracy before and after, measured on samples of yours the fine-tuning never saw (so it "
+                "shows whether the model learnt your style, not just your samples) and on the 10,000 MNIST "
+                "test digits (so you see whether it forgot anything).")
+_START_HELP = ("Fine-tunes a copy of the model in use on your samples, in the background. Your model is "
+               "untouched until you choose to keep the result.")
+_KEEP_HELP = ("Saves the adapted model in your digitpad data folder and switches to it. The file of the "
+              "model you had is not changed: File → Open checkpoint switches back to it.")
 
 
 def _percent(value) -> str:
@@ -33,42 +44,54 @@ class AdaptDialog(QDialog):
     useModel = Signal(str)          # path of the saved, adapted checkpoint
 
     def __init__(self, model: MLP, model_path: Path, metadata: dict, images: np.ndarray, labels: np.ndarray,
-                 adapted_dir: Path, data_dir: Path | None, download: bool, cache_dir: Path | None,
-                 parent: QWidget | None = None, config: AdaptConfig = AdaptConfig(), mnist=None) -> None:
+                 adapted_dir: Path, source: MnistSource, parent: QWidget | None = None,
+                 config: AdaptConfig = AdaptConfig(), mnist=None) -> None:
         super().__init__(parent)
         self.setObjectName("adaptDialog")
         self.setWindowTitle("Adapt to my handwriting")
         self._model, self._model_path, self._metadata = model, Path(model_path), metadata
         self._images, self._labels = images, labels
         self._adapted_dir = Path(adapted_dir)
-        self._data_dir, self._download, self._cache_dir = data_dir, download, cache_dir
-        self._config, self._mnist = config, mnist
-        self._thread = self._worker = self._result = None
+        self._source, self._config, self._mnist = source, config, mnist
+        self._result = None
+        self._task = BackgroundTask(self)
+        self._task.finished.connect(lambda: self._set_running(False))
+        self._build()
+        if len(labels) < MIN_SAMPLES:
+            self.statusLabel.setText(f"At least {MIN_SAMPLES} samples are needed: draw digits in the main "
+                                     "window and press their keys to add them.")
+        self._set_running(False)
 
-        counts = np.bincount(labels, minlength=10) if len(labels) else np.zeros(10, int)
+    def _build(self) -> None:
+        counts = np.bincount(self._labels, minlength=10) if len(self._labels) else np.zeros(10, int)
         intro = QLabel(
-            f"Teach <b>{self._model_path.name}</b> your handwriting from your <b>{len(labels)}</b> samples "
-            f"({', '.join(f'{digit}: {count}' for digit, count in enumerate(counts) if count)}). About a "
-            f"quarter of each digit's samples are held back to measure the result; the rest are mixed "
-            f"with MNIST so the model does not forget it. Your current model is kept unless you choose "
-            f"the new one.")
+            f"Teach <b>{escape(self._model_path.name)}</b> your handwriting from your <b>{len(self._labels)}"
+            f"</b> samples ({', '.join(f'{digit}: {count}' for digit, count in enumerate(counts) if count)}). "
+            f"About a quarter of each digit's samples are held back to measure the result; the rest are "
+            f"mixed with MNIST so the model does not forget it. Your current model is kept unless you "
+            f"choose the new one.")
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.RichText)
         self.progressBar = QProgressBar()
         self.progressBar.setRange(0, 1000)
+        self.progressBar.setToolTip("How far the fine-tuning has got")
+        self.progressBar.setWhatsThis(_PROGRESS_HELP)
         self.statusLabel = plain_label("Ready.")
         self.resultLabel = QLabel()
         self.resultLabel.setObjectName("adaptResult")
         self.resultLabel.setTextFormat(Qt.TextFormat.RichText)
-        self.startButton = QPushButton("Start")
-        self.startButton.clicked.connect(self.start)
-        self.cancelButton = QPushButton("Cancel")
-        self.cancelButton.clicked.connect(self.cancel)
-        self.keepButton = QPushButton("Keep the adapted model")
+        self.resultLabel.setToolTip("Accuracy before and after adapting")
+        self.resultLabel.setWhatsThis(_RESULT_HELP)
+        self.startButton = explained_button("Start", self.start, "Start fine-tuning a copy of the model",
+                                            _START_HELP)
+        self.cancelButton = explained_button("Cancel", self.cancel, "Stop fine-tuning; the model in use is kept",
+                                             "Stops the fine-tuning within a moment. Nothing changes.")
+        self.keepButton = explained_button("Keep the adapted model", self.keep,
+                                           "Save the adapted model and use it", _KEEP_HELP)
         self.keepButton.setObjectName("keepAdapted")
-        self.keepButton.clicked.connect(self.keep)
-        self.discardButton = QPushButton("Discard")
-        self.discardButton.clicked.connect(self.discard)
+        self.discardButton = explained_button("Discard", self.discard, "Forget the adapted model",
+                                              "Closes this window and keeps the model you had; the adapted "
+                                              "copy is thrown away.")
         buttons = QHBoxLayout()
         for button in (self.startButton, self.cancelButton):
             buttons.addWidget(button)
@@ -76,25 +99,17 @@ class AdaptDialog(QDialog):
         for button in (self.keepButton, self.discardButton):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.progressBar)
-        layout.addWidget(self.statusLabel)
-        layout.addWidget(self.resultLabel)
+        for widget in (intro, self.progressBar, self.statusLabel, self.resultLabel):
+            layout.addWidget(widget)
         layout.addStretch(1)
         layout.addLayout(buttons)
         self.resize(560, 360)
-        enough = len(labels) >= MIN_SAMPLES
-        if not enough:
-            self.statusLabel.setText(f"At least {MIN_SAMPLES} samples are needed: draw digits in the main "
-                                     "window and press their keys to add them.")
-        self.startButton.setEnabled(enough)
-        self._set_running(False)
 
     def result(self):
         return self._result
 
     def isRunning(self) -> bool:
-        return self._thread is not None
+        return self._task.isRunning()
 
     def _set_running(self, running: bool) -> None:
         self.startButton.setEnabled(not running and len(self._labels) >= MIN_SAMPLES)
@@ -108,28 +123,25 @@ class AdaptDialog(QDialog):
             return
         self._result = None
         self.resultLabel.clear()
-        worker = AdaptWorker(self._model, self._images, self._labels, self._data_dir, self._download,
-                             self._cache_dir, self._config, self._mnist)
+        worker = AdaptWorker(self._model, self._images, self._labels, self._source, self._config, self._mnist)
         worker.status.connect(self.statusLabel.setText)
         worker.downloadProgress.connect(self._downloading)
         worker.progress.connect(self._progress)
         worker.succeeded.connect(self._succeeded)
         worker.failed.connect(self._failed)
         worker.cancelled.connect(self._cancelled)
-        worker.done.connect(self._done)
-        self._worker = worker
+        self._task.start(worker)
         self._set_running(True)
-        self._thread = start_worker(worker, self)
 
     @Slot()
     def cancel(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
+        if self.isRunning():
+            self._task.cancel()
             self.statusLabel.setText("Cancelling…")
 
     @Slot(str, int, int)
     def _downloading(self, name: str, done: int, total: int) -> None:
-        self.statusLabel.setText(f"Downloading {name}: {done / 1e6:.1f} MB")
+        self.statusLabel.setText(describe_download(name, done, total))
 
     @Slot(float)
     def _progress(self, fraction: float) -> None:
@@ -157,11 +169,6 @@ class AdaptDialog(QDialog):
     def _cancelled(self) -> None:
         self.progressBar.setValue(0)
         self.statusLabel.setText("Cancelled. The model in use is unchanged.")
-
-    @Slot()
-    def _done(self) -> None:
-        self._thread = self._worker = None
-        self._set_running(False)
 
     @Slot()
     def keep(self) -> None:
@@ -197,10 +204,7 @@ class AdaptDialog(QDialog):
         self.reject()
 
     def stopAndWait(self) -> None:
-        if self._thread is not None:
-            self._worker.cancel()
-            self._thread.quit()
-            self._thread.wait()
+        self._task.stopAndWait()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.stopAndWait()

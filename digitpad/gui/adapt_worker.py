@@ -7,13 +7,12 @@ when cancelled, and hand back the result by signal.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Signal
 
-from digitpad.data.mnist.idx import MnistError
-from digitpad.gui.background import Cancelled, MnistWorker
+from digitpad.data.mnist import MnistError, as_float_images
+from digitpad.gui.background import Cancelled, MnistSource, MnistWorker
 from digitpad.nn import MLP
 from digitpad.train import Callback
 from digitpad.train.adapt import AdaptConfig, adapt_to_handwriting
@@ -41,10 +40,9 @@ class AdaptWorker(MnistWorker):
     progress = Signal(float)        # fraction of the fine-tuning done
     succeeded = Signal(object)      # AdaptationResult
 
-    def __init__(self, model: MLP, images: np.ndarray, labels: np.ndarray, data_dir: Path | None,
-                 download: bool, cache_dir: Path | None = None, config: AdaptConfig = AdaptConfig(),
-                 mnist=None) -> None:
-        super().__init__(data_dir, download, cache_dir)
+    def __init__(self, model: MLP, images: np.ndarray, labels: np.ndarray, source: MnistSource,
+                 config: AdaptConfig = AdaptConfig(), mnist=None) -> None:
+        super().__init__(source.data_dir, source.download, source.cache_dir)
         self._model, self._images, self._labels = model, images, labels
         self._config = config
         self._mnist = mnist         # preloaded ((train images, labels), (test images, labels)) for tests
@@ -56,7 +54,7 @@ class AdaptWorker(MnistWorker):
         loaded = []
         for split in ("train", "test"):
             images, labels = self.loadMnist(split)
-            loaded.append((images.reshape(len(images), -1).astype(np.float32) / 255, labels))
+            loaded.append((as_float_images(images), labels))
         return loaded
 
     expected_errors = (MnistError, ValueError)

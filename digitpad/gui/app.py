@@ -84,21 +84,23 @@ def _settings_problems(settings) -> list[str]:
 def _build_window(settings, paths, explicit: str | None):
     """The main window from stored state, and what had to be set aside for it."""
     from digitpad.gui.main_window import MainWindow
+    from digitpad.session import Session
 
     problems = _settings_problems(settings)
     model, path, metadata, problem = choose_model(settings, explicit)
     if problem:
         problems.append(problem)
-    window = MainWindow(settings, paths, model, path, metadata)
-    if window.samplesProblem():
-        problems.append(window.samplesProblem())
-    return window, problems
+    session = Session.start(model, path, metadata, paths.data_dir)
+    if session.samples_problem:
+        problems.append(session.samples_problem)
+    return MainWindow(settings, paths, session), problems
 
 
 def _build_window_afresh(settings, paths, error: BaseException):
     """After an unforeseen failure: settings set aside, bundled model, same samples."""
     from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
     from digitpad.gui.main_window import MainWindow
+    from digitpad.session import Session
     from digitpad.storage.backup import set_aside
 
     traceback.print_exception(error, file=sys.stderr)
@@ -113,12 +115,12 @@ def _build_window_afresh(settings, paths, error: BaseException):
     settings.qsettings.clear()
     path = bundled_checkpoint_path()
     model, metadata = load_checkpoint(path)
-    window = MainWindow(settings, paths, model, path, metadata)
+    session = Session.start(model, path, metadata, paths.data_dir)
     problems = [f"digitpad could not start with what it saved last time ({type(error).__name__}: "
                 f"{error}). Its settings were reset{kept} and the bundled model is in use."]
-    if window.samplesProblem():
-        problems.append(window.samplesProblem())
-    return window, problems
+    if session.samples_problem:
+        problems.append(session.samples_problem)
+    return MainWindow(settings, paths, session), problems
 
 
 def build_parser() -> argparse.ArgumentParser:

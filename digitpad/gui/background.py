@@ -2,15 +2,16 @@
 slot; it never touches widgets and reports by signal, ending every run with
 ``done``. ``CancellableWorker`` holds what every worker shares — the cancel
 flag, download progress that honours it, and the signals for failure and
-cancellation — and ``MnistWorker`` adds reading MNIST. ``BackgroundTask`` is
-the one way a window runs a worker: start it on its own thread, ask it to
-cancel, stop it and wait (when the window closes), and know whether it is
-running; ``describe_download`` words download progress the same way
-everywhere.
+cancellation — and ``MnistWorker`` adds reading MNIST (from where a
+``MnistSource`` says). ``BackgroundTask`` is the one way a window runs a
+worker: start it on its own thread, ask it to cancel, stop it and wait
+(when the window closes), and know whether it is running;
+``describe_download`` words download progress the same way everywhere.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -77,6 +78,15 @@ class CancellableWorker(QObject):
         self.downloadProgress.emit(name, done, -1 if total is None else total)
 
 
+@dataclass(frozen=True)
+class MnistSource:
+    """Where a worker reads MNIST from (see ``digitpad.gui.mnist_prompt``)."""
+
+    data_dir: Path | None           # a folder chosen by the user, else the usual search
+    download: bool                  # the user allowed downloading what is missing
+    cache_dir: Path | None          # where downloads go
+
+
 class MnistWorker(CancellableWorker):
     """A worker that reads MNIST where the app keeps it, downloading it when
     the user allowed that, with download progress that Cancel interrupts."""
@@ -96,7 +106,7 @@ class MnistWorker(CancellableWorker):
         return images, labels.astype(np.int64)
 
 
-def start_worker(worker: QObject, parent: QObject) -> QThread:
+def _start_on_thread(worker: QObject, parent: QObject) -> QThread:
     """Move ``worker`` to a new thread owned by ``parent`` and start ``worker.run``."""
     thread = QThread(parent)
     worker.moveToThread(thread)
@@ -129,7 +139,7 @@ class BackgroundTask(QObject):
             raise RuntimeError("a background task is already running; cancel or wait for it first")
         self._worker = worker
         worker.done.connect(self._worker_done)
-        self._thread = start_worker(worker, self)
+        self._thread = _start_on_thread(worker, self)
 
     def isRunning(self) -> bool:
         return self._thread is not None

@@ -25,6 +25,8 @@ IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".
 RASTER_FILL = 0.7
 # Points closer than this (in logical pixels) to the previous one add nothing.
 MIN_POINT_SPACING = 0.75
+# Room (logical pixels) between a digit's ink and its outline.
+OUTLINE_MARGIN = 6.0
 
 
 def _ink_colour_table() -> list[int]:
@@ -63,6 +65,11 @@ class DrawingCanvas(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setToolTip("Draw a digit (or a number) with the mouse or a pen.\n"
                         "Ctrl+Z undoes the last stroke, Esc clears. Drop an image file to read it.")
+        self.setWhatsThis(
+            "Write a digit here with the mouse or a pen, as on paper. The network reads it while you "
+            "write: the ink is cropped, scaled and centred into the 28×28 picture shown on the right, "
+            "the same way the MNIST digits it learnt from were made. Write several digits side by side "
+            "and each is read and outlined. You can also drop a photo or scan of a digit here.")
         self._pen_width = float(pen_width)
         self._strokes: list[Stroke] = []
         self._active: Stroke | None = None
@@ -165,6 +172,30 @@ class DrawingCanvas(QWidget):
     def deviceScale(self) -> float:
         """Image pixels per logical pixel (the screen's device pixel ratio)."""
         return self._scale
+
+    # -- ink pixels and canvas coordinates ---------------------------------------
+    # The ink is kept in device pixels, the strokes and the outlines in canvas
+    # (logical) coordinates; these are the one place that converts between them.
+    def outlineDigits(self, boxes: list[tuple[int, int, int, int]], labels: list[str]) -> None:
+        """Outline each ``(top, bottom, left, right)`` box of the ink (device
+        pixels) with a little room around it, labelled below."""
+        scale, margin = self._scale, OUTLINE_MARGIN
+        self.setHighlights([
+            (QRectF(left / scale - margin, top / scale - margin, (right - left) / scale + 2 * margin,
+                    (bottom - top) / scale + 2 * margin), label)
+            for (top, bottom, left, right), label in zip(boxes, labels)])
+
+    def penColumn(self) -> float | None:
+        """The ink column (device pixels) where the pen was last: the newest
+        stroke's last point; None when nothing is drawn."""
+        if not self._strokes:
+            return None
+        return float(self._strokes[-1].points[-1, 0] * self._scale)
+
+    def strokesBetween(self, left: float, right: float) -> list[Stroke]:
+        """The strokes whose middle lies between ink columns ``left`` and ``right`` (device pixels)."""
+        return [stroke for stroke in self._strokes
+                if left <= stroke.points[:, 0].mean() * self._scale <= right]
 
     # -- rendering -------------------------------------------------------
     def _rerender(self) -> None:

@@ -28,6 +28,11 @@ class ConfusionMatrixView(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip("Rows: true digit. Columns: predicted digit.\nClick a cell to show those digits.")
+        self.setWhatsThis(
+            "A confusion matrix counts the test digits by what they really are (rows) and what the model "
+            "read (columns). The blue diagonal holds the right answers; every other cell is a kind of "
+            "mistake, redder the more often it happens — a 4 read as a 9, say. Click a cell to see those "
+            "digits.")
         self._matrix = np.asarray(matrix, dtype=np.int64)
         self._selected: tuple[int | None, int | None] = (None, None)
         off_diagonal = self._matrix[~np.eye(len(self._matrix), dtype=bool)]
@@ -50,7 +55,13 @@ class ConfusionMatrixView(QWidget):
         cell = max(min((self.width() - header) / size, (self.height() - header) / size), 8)
         return header, header, cell
 
+    def cellRect(self, row: int, column: int) -> QRectF:
+        """Where the cell of true digit ``row`` and prediction ``column`` is drawn."""
+        left, top, cell = self._geometry()
+        return QRectF(left + column * cell, top + row * cell, cell, cell)
+
     def cellAt(self, x: float, y: float) -> tuple[int, int] | None:
+        """``(true digit, predicted digit)`` of the cell at ``(x, y)``, None outside the grid."""
         left, top, cell = self._geometry()
         row, column = math.floor((y - top) / cell), math.floor((x - left) / cell)
         size = len(self._matrix)
@@ -73,7 +84,7 @@ class ConfusionMatrixView(QWidget):
         for row in range(size):
             for column in range(size):
                 count = int(self._matrix[row, column])
-                rect = QRectF(left + column * cell, top + row * cell, cell, cell).adjusted(1, 1, -1, -1)
+                rect = self.cellRect(row, column).adjusted(1, 1, -1, -1)
                 if row == column:
                     fill = QColor(CORRECT)
                     fill.setAlpha(40)

@@ -6,29 +6,24 @@ reports download progress, can be cancelled, and hands back a
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import numpy as np
 from PySide6.QtCore import Signal
 
 from digitpad.data.mnist.idx import MnistError
-from digitpad.gui.background import MnistWorker
+from digitpad.gui.background import MnistSource, MnistWorker
 from digitpad.nn import MLP
-from digitpad.train.report import DigitPredictions
+from digitpad.session import predict_test_set
 
 
 class EvaluationWorker(MnistWorker):
     succeeded = Signal(object)                 # DigitPredictions
 
-    def __init__(self, model: MLP, data_dir: Path | None, download: bool,
-                 cache_dir: Path | None = None) -> None:
-        super().__init__(data_dir, download, cache_dir)
-        self._model = model
-
     expected_errors = (MnistError,)
     task = "Evaluation"
 
+    def __init__(self, model: MLP, source: MnistSource) -> None:
+        super().__init__(source.data_dir, source.download, source.cache_dir)
+        self._model = model
+
     def work(self) -> None:
         images, labels = self.loadMnist("test")
-        probabilities = self._model.predict_proba(images.reshape(len(images), -1) / np.float32(255))
-        self.succeeded.emit(DigitPredictions(images, labels, probabilities))
+        self.succeeded.emit(predict_test_set(self._model, images, labels))

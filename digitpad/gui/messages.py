@@ -48,6 +48,26 @@ def critical(parent: QWidget | None, title: str, message: str) -> None:
     message_box(parent, QMessageBox.Icon.Critical, title, message).exec()
 
 
+def choose(parent: QWidget | None, icon: QMessageBox.Icon, title: str, message: str,
+           choices: list[tuple[str, QMessageBox.ButtonRole]], dismiss: QMessageBox.StandardButton,
+           rich: bool = False) -> int | None:
+    """A message with a button for each ``(text, role)`` of ``choices`` and a
+    ``dismiss`` button; returns the index of the choice clicked, or None.
+    ``rich`` messages are our own rich text, any user string in them escaped."""
+    box = message_box(parent, icon, title, message, dismiss)
+    if rich:
+        box.setTextFormat(Qt.TextFormat.RichText)
+    buttons = [box.addButton(text, role) for text, role in choices]
+    box.exec()
+    clicked = box.clickedButton()
+    return next((index for index, button in enumerate(buttons) if button is clicked), None)
+
+
+def about(parent: QWidget | None, title: str, rich_text: str) -> None:
+    """The app's About box (our own rich text, with the app's icon)."""
+    QMessageBox.about(parent, title, rich_text)
+
+
 def ask(parent: QWidget | None, title: str, message: str,
         buttons=QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         default=QMessageBox.StandardButton.No) -> QMessageBox.StandardButton:

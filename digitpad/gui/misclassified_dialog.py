@@ -13,6 +13,7 @@ from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel,
                                QListView, QPushButton, QSplitter, QVBoxLayout, QWidget)
 
+from digitpad.data.mnist import as_float_images
 from digitpad.gui.confusion_matrix_view import ConfusionMatrixView
 from digitpad.gui.input_preview import InputPreview
 from digitpad.gui.probability_bars import ProbabilityBars
@@ -84,16 +85,43 @@ class MisclassifiedDialog(QDialog):
         self.setObjectName("misclassifiedDialog")
         self.setWindowTitle(f"Misclassified test digits — {model_name}")
         self._predictions = predictions
+        self._current: int | None = None
         wrong = int((predictions.predictions != predictions.labels).sum())
         summary = QLabel(f"<b>{wrong}</b> of the {len(predictions.labels):,} MNIST test digits are "
                          f"misclassified ({predictions.accuracy * 100:.2f}% correct). "
                          "Most confident mistakes first.")
         summary.setObjectName("summary")
+        filters = self._build_filters()         # first: the focus moves through widgets in creation order
+        splitter = QSplitter()
+        splitter.addWidget(self._build_matrix_panel())
+        splitter.addWidget(self._build_grid())
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([380, 520])
+        body = QHBoxLayout()
+        body.addWidget(splitter, 1)
+        body.addWidget(self._build_detail_panel())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addLayout(filters)
+        layout.addLayout(body, 1)
+        layout.addWidget(buttons)
+        self.resize(1180, 640)
+        self.trueFilter.currentIndexChanged.connect(self._filters_changed)
+        self.predictedFilter.currentIndexChanged.connect(self._filters_changed)
+        self._filters_changed()
 
-        self.trueFilter = self._digit_combo("trueDigitFilter")
-        self.predictedFilter = self._digit_combo("predictedDigitFilter")
+    def _build_filters(self) -> QHBoxLayout:
+        self.trueFilter = self._digit_combo("trueDigitFilter", "Show only mistakes on digits written as this")
+        self.predictedFilter = self._digit_combo("predictedDigitFilter",
+                                                 "Show only mistakes the model read as this digit")
         show_all = QPushButton("Show all")
+        show_all.setToolTip("Show every mistake again")
+        show_all.setWhatsThis("Clears both filters, so the grid lists every test digit the model gets wrong.")
         show_all.clicked.connect(lambda: self.setFilter(None, None))
+        self.countLabel = QLabel()
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Written as"))
         filters.addWidget(self.trueFilter)
@@ -103,10 +131,11 @@ class MisclassifiedDialog(QDialog):
         filters.addSpacing(12)
         filters.addWidget(show_all)
         filters.addStretch(1)
-        self.countLabel = QLabel()
         filters.addWidget(self.countLabel)
+        return filters
 
-        self.confusionMatrix = ConfusionMatrixView(predictions.confusion_matrix())
+    def _build_matrix_panel(self) -> QWidget:
+        self.confusionMatrix = ConfusionMatrixView(self._predictions.confusion_matrix())
         self.confusionMatrix.cellClicked.connect(self._cell_clicked)
         matrix_caption = QLabel("Confusion matrix (rows: written, columns: recognised)")
         matrix_caption.setWordWrap(True)
@@ -115,8 +144,10 @@ class MisclassifiedDialog(QDialog):
         matrix_box.addWidget(self.confusionMatrix, 1)
         matrix_panel = QWidget()
         matrix_panel.setLayout(matrix_box)
+        return matrix_panel
 
-        self.model = MisclassifiedModel(predictions, self)
+    def _build_grid(self) -> QListView:
+        self.model = MisclassifiedModel(self._predictions, self)
         self.grid = QListView()
         self.grid.setObjectName("misclassifiedGrid")
         self.grid.setViewMode(QListView.ViewMode.IconMode)
@@ -130,17 +161,31 @@ class MisclassifiedDialog(QDialog):
         self.grid.setModel(self.model)
         self.grid.selectionModel().currentChanged.connect(self._current_changed)
         self.grid.doubleClicked.connect(lambda index: self.loadSelected())
+        self.grid.setToolTip("The test digits the model gets wrong: written as → recognised as, and how sure "
+                             "it was.\nDouble-click one to put it on the canvas.")
+        self.grid.setWhatsThis(
+            "Every MNIST test digit the model misreads, the ones it was most sure about first. Under each: "
+            "the digit it was written as, the digit the model read, and how sure it was. Many are hard even "
+            "for people; confident mistakes on clear digits show what the model has not learnt.")
+        return self.grid
 
+    def _build_detail_panel(self) -> QWidget:
         self.detailTitle = QLabel("Select a digit")
         self.detailTitle.setWordWrap(True)
         self.detailPreview = InputPreview()
         self.detailPreview.setFixedSize(140, 140)
+        self.detailPreview.setToolTip("The selected test digit, as the network sees it")
         self.detailBars = ProbabilityBars()
         self.detailBars.setCursor(Qt.CursorShape.ArrowCursor)
         self.detailBars.setToolTip("The model's probabilities for this digit")
+        self.detailBars.setWhatsThis("How likely the model thought each digit was for the selected test "
+                                     "digit. A close second often is the right answer.")
         self.loadButton = QPushButton("Load into canvas")
         self.loadButton.setObjectName("loadIntoCanvas")
         self.loadButton.setEnabled(False)
+        self.loadButton.setToolTip("Put this digit on the drawing canvas")
+        self.loadButton.setWhatsThis("Puts the selected test digit on the main window's canvas, where you can "
+                                     "draw on it and watch the answer change.")
         self.loadButton.clicked.connect(self.loadSelected)
         detail = QVBoxLayout()
         detail.addWidget(self.detailTitle)
@@ -150,33 +195,13 @@ class MisclassifiedDialog(QDialog):
         detail_panel = QWidget()
         detail_panel.setLayout(detail)
         detail_panel.setFixedWidth(250)
-
-        splitter = QSplitter()
-        splitter.addWidget(matrix_panel)
-        splitter.addWidget(self.grid)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([380, 520])
-        body = QHBoxLayout()
-        body.addWidget(splitter, 1)
-        body.addWidget(detail_panel)
-
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(summary)
-        layout.addLayout(filters)
-        layout.addLayout(body, 1)
-        layout.addWidget(buttons)
-        self.resize(1180, 640)
-        self.trueFilter.currentIndexChanged.connect(self._filters_changed)
-        self.predictedFilter.currentIndexChanged.connect(self._filters_changed)
-        self._filters_changed()
+        return detail_panel
 
     @staticmethod
-    def _digit_combo(name: str) -> QComboBox:
+    def _digit_combo(name: str, tip: str) -> QComboBox:
         combo = QComboBox()
         combo.setObjectName(name)
+        combo.setToolTip(tip)
         combo.addItem(ANY, None)
         for digit in range(10):
             combo.addItem(str(digit), digit)
@@ -227,14 +252,18 @@ class MisclassifiedDialog(QDialog):
         self.detailTitle.setText(f"<b>Test digit #{test_index}</b><br>written as "
                                  f"<b>{self._predictions.labels[test_index]}</b>, recognised as "
                                  f"<b>{predicted}</b> ({probabilities[predicted] * 100:.1f}%)")
-        self.detailPreview.setImage(self._predictions.images[test_index] / np.float32(255))
+        self.detailPreview.setImage(self._float_image(test_index))
         self.detailBars.setProbabilities(probabilities)
 
+    def _float_image(self, test_index: int) -> np.ndarray:
+        """Test digit ``test_index`` as the network reads it: ``(28, 28)`` float32 in [0, 1]."""
+        return as_float_images(self._predictions.images[test_index:test_index + 1]).reshape(28, 28)
+
     def selectedTestIndex(self) -> int | None:
-        return getattr(self, "_current", None)
+        return self._current
 
     @Slot()
     def loadSelected(self) -> None:
         test_index = self.selectedTestIndex()
         if test_index is not None:
-            self.loadDigit.emit(self._predictions.images[test_index] / np.float32(255))
+            self.loadDigit.emit(self._float_image(test_index))

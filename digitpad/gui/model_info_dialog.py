@@ -1,6 +1,7 @@
 """Model → Model info: what the model in use is — its file, architecture and
 size, the preprocessing it expects, how it was trained and how well it
-scored — read from the checkpoint's metadata.
+scored — read from the checkpoint's metadata. The training settings are
+labelled from the settings description in ``digitpad.train.config``.
 """
 
 from __future__ import annotations
@@ -11,16 +12,19 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from digitpad.nn import MLP
+from digitpad.train.config import SETTING_NAMES, SETTINGS
+from digitpad.train.settings import format_value
 
-_TRAINING_LABELS = {
-    "hidden_sizes": "Hidden layers", "activation": "Activation", "dropout": "Dropout",
-    "optimizer": "Optimiser", "learning_rate": "Learning rate", "schedule": "Schedule",
-    "warmup_epochs": "Warm-up epochs", "batch_size": "Batch size", "epochs": "Epochs",
-    "weight_decay": "Weight decay", "label_smoothing": "Label smoothing",
-    "augment": "Augmentation", "augment_strength": "Augmentation strength",
-    "augment_thickness": "Stroke-width variation", "validation_size": "Validation digits",
-    "seed": "Seed", "preset": "Preset",
-}
+
+def _training_rows(training: dict) -> list[tuple[str, str]]:
+    """Every training setting the checkpoint records, labelled and in the
+    order of the settings description; settings it no longer describes
+    (from an older digitpad) follow under their own names."""
+    rows = [(item.label, format_value(item, training[item.name])) for item in SETTINGS
+            if item.name in training]
+    rows += [(name, format_value(None, value)) for name, value in training.items()
+             if name not in SETTING_NAMES]
+    return rows
 
 
 def _rows(pairs) -> str:
@@ -49,9 +53,7 @@ def model_info_html(model: MLP, path: Path, metadata: dict) -> str:
                  ("Training time", f"{metrics['train_seconds']:.0f} s" if "train_seconds" in metrics else "—")]),
              "</table>"]
     if training:
-        parts += ["<h4>Training</h4><table>",
-                  _rows((_TRAINING_LABELS.get(key, key), value) for key, value in training.items()
-                        if key in _TRAINING_LABELS), "</table>"]
+        parts += ["<h4>Training</h4><table>", _rows(_training_rows(training)), "</table>"]
     preprocessing = metadata.get("preprocessing", {})
     if preprocessing:
         parts += ["<h4>Input it expects</h4><table>", _rows(preprocessing.items()), "</table>"]

@@ -13,12 +13,15 @@ import numpy as np
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QIcon, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QListView,
-                               QPushButton, QVBoxLayout, QWidget)
+                               QVBoxLayout, QWidget)
 
 from digitpad.data.handwriting.samples import PersonalSample, SampleFileError
 from digitpad.data.handwriting.store import PersonalSamples
+from digitpad.gui.explain import explained_button
 from digitpad.gui.messages import plain_label, warn
+from digitpad.gui.observe import observe
 from digitpad.gui.save_path import ask_save_path
+from digitpad.session import Session
 
 THUMBNAIL = 56
 SAMPLES_FILTER = "digitpad samples (*.npz);;All files (*)"
@@ -90,16 +93,35 @@ class SampleListModel(QAbstractListModel):
 class PersonalSamplesDialog(QDialog):
     loadSample = Signal(object)          # PersonalSample
     adaptRequested = Signal()
-    samplesChanged = Signal()
 
-    def __init__(self, samples: PersonalSamples, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("personalSamplesDialog")
         self.setWindowTitle("My handwriting")
-        self._store = samples
+        self._session = session
+        self.model = SampleListModel(session.samples, self)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_top())
+        self.emptyLabel = QLabel("No samples yet. Draw a digit in the main window and press its key "
+                                 "(or click its bar) to add it here.")
+        self.emptyLabel.setWordWrap(True)
+        layout.addWidget(self.emptyLabel)
+        layout.addWidget(self._build_grid(), 1)
+        layout.addLayout(self._build_edit_row())
+        layout.addLayout(self._build_bottom_row())
+        for digit in range(10):
+            QShortcut(QKeySequence(str(digit)), self.grid,
+                      lambda chosen=digit: self.relabelSelected(chosen))
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.grid, self.deleteSelected)
+        self.resize(640, 520)
+        observe(self, session.samples_changed, self.refresh)
+        self.refresh()
+
+    def _build_top(self) -> QHBoxLayout:
         self.countsLabel = QLabel()
         self.countsLabel.setObjectName("sampleCounts")
         self.countsLabel.setTextFormat(Qt.TextFormat.RichText)
+        self.countsLabel.setToolTip("How many samples you have labelled, in all and of each digit")
         self.digitFilter = QComboBox()
         self.digitFilter.setObjectName("sampleDigitFilter")
         self.digitFilter.addItem("All digits", None)
@@ -107,12 +129,16 @@ class PersonalSamplesDialog(QDialog):
             self.digitFilter.addItem(str(digit), digit)
         self.digitFilter.currentIndexChanged.connect(
             lambda: self.model.setDigit(self.digitFilter.currentData()))
+        self.digitFilter.setToolTip("Show the samples of one digit only")
+        self.digitFilter.setWhatsThis("Shows only the samples labelled as one digit, to check that they "
+                                      "all really are that digit.")
         top = QHBoxLayout()
         top.addWidget(self.countsLabel, 1)
         top.addWidget(QLabel("Show"))
         top.addWidget(self.digitFilter)
+        return top
 
-        self.model = SampleListModel(samples, self)
+    def _build_grid(self) -> QListView:
         self.grid = QListView()
         self.grid.setObjectName("sampleGrid")
         self.grid.setViewMode(QListView.ViewMode.IconMode)
@@ -130,57 +156,57 @@ class PersonalSamplesDialog(QDialog):
         self.grid.doubleClicked.connect(lambda index: self.loadSample.emit(self.model.sample(index.row())))
         self.grid.setToolTip("Select samples, then press a digit key to relabel them or Delete to remove them.\n"
                              "Double-click a sample to put it back on the canvas.")
-        self.emptyLabel = QLabel("No samples yet. Draw a digit in the main window and press its key "
-                                 "(or click its bar) to add it here.")
-        self.emptyLabel.setWordWrap(True)
+        self.grid.setWhatsThis(
+            "Every drawing you labelled, newest first, as the 28×28 picture the network saw. These are "
+            "your own training examples: adapting the model to your handwriting learns from them. A "
+            "sample with the wrong label teaches the wrong thing, so relabel or delete it.")
+        return self.grid
 
+    def _build_edit_row(self) -> QHBoxLayout:
         self.relabelCombo = QComboBox()
         self.relabelCombo.setObjectName("relabelDigit")
         self.relabelCombo.addItems([str(digit) for digit in range(10)])
-        relabel = QPushButton("Relabel selected")
-        relabel.clicked.connect(lambda: self.relabelSelected(int(self.relabelCombo.currentText())))
-        delete = QPushButton("Delete selected")
-        delete.clicked.connect(self.deleteSelected)
-        export = QPushButton("Export…")
-        export.clicked.connect(self.chooseExport)
-        import_button = QPushButton("Import…")
-        import_button.clicked.connect(self.chooseImport)
-        adapt = QPushButton("Adapt the model to my handwriting…")
-        adapt.setObjectName("adaptButton")
-        adapt.clicked.connect(self.adaptRequested.emit)
-        close = QPushButton("Close")
-        close.clicked.connect(self.close)
+        self.relabelCombo.setToolTip("The digit to give the selected samples")
+        relabel = explained_button("Relabel selected", self._relabel_with_combo,
+                                   "Give the selected samples the digit chosen on the left",
+                                   "Changes the label of the selected samples (a digit key does the same).")
+        delete = explained_button("Delete selected", self.deleteSelected, "Remove the selected samples (Delete)",
+                                  "Removes the selected samples for good.")
+        export = explained_button("Export…", self.chooseExport, "Save all your samples to one file",
+                                  "Writes all your samples to a single file, to keep or to use on another "
+                                  "computer.")
+        import_button = explained_button("Import…", self.chooseImport, "Add the samples of an exported file",
+                                         "Adds the samples of a file made with Export; samples you already "
+                                         "have are skipped.")
         row = QHBoxLayout()
         for widget in (QLabel("Label as"), self.relabelCombo, relabel, delete):
             row.addWidget(widget)
         row.addStretch(1)
         for widget in (export, import_button):
             row.addWidget(widget)
+        return row
+
+    def _build_bottom_row(self) -> QHBoxLayout:
+        adapt = explained_button("Adapt the model to my handwriting…", self.adaptRequested,
+                                 "Fine-tune the model on these samples",
+                                 "Opens Adapt to my handwriting, which fine-tunes a copy of the model on these "
+                                 "samples and shows whether it got better.")
+        adapt.setObjectName("adaptButton")
+        close = explained_button("Close", self.close, "Close this window",
+                                 "Closes this window; your samples are saved as you go.")
         self.statusLabel = plain_label()
         self.statusLabel.setObjectName("samplesStatus")
         bottom = QHBoxLayout()
         bottom.addWidget(adapt)
         bottom.addWidget(self.statusLabel, 1)
         bottom.addWidget(close)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.emptyLabel)
-        layout.addWidget(self.grid, 1)
-        layout.addLayout(row)
-        layout.addLayout(bottom)
-        for digit in range(10):
-            QShortcut(QKeySequence(str(digit)), self.grid,
-                      lambda chosen=digit: self.relabelSelected(chosen))
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.grid, self.deleteSelected)
-        self.resize(640, 520)
-        self.refresh()
+        return bottom
 
     @Slot()
     def refresh(self) -> None:
-        """Show the store as it is now (after changes made elsewhere, too)."""
+        """Show the samples as they are now."""
         self.model.refresh()
-        counts = self._store.counts()
+        counts = self._session.samples.counts()
         total = int(counts.sum())
         self.countsLabel.setText(f"<b>{total}</b> samples · " + "  ".join(
             f"{digit}: {count}" for digit, count in enumerate(counts)))
@@ -195,19 +221,21 @@ class PersonalSamplesDialog(QDialog):
         except SampleFileError as error:
             warn(self, "My handwriting", f"{error}\n\nNothing was changed.")
             return False
-        self.refresh()
-        self.samplesChanged.emit()
         return True
+
+    @Slot()
+    def _relabel_with_combo(self) -> None:
+        self.relabelSelected(int(self.relabelCombo.currentText()))
 
     def relabelSelected(self, digit: int) -> None:
         chosen = self.selectedIds()
         if chosen:
-            self._change(self._store.relabel, chosen, digit)
+            self._change(self._session.relabel_samples, chosen, digit)
 
     def deleteSelected(self) -> None:
         chosen = self.selectedIds()
         if chosen:
-            self._change(self._store.delete, chosen)
+            self._change(self._session.delete_samples, chosen)
 
     @Slot()
     def chooseExport(self) -> None:
@@ -218,11 +246,11 @@ class PersonalSamplesDialog(QDialog):
 
     def exportTo(self, path: str) -> bool:
         try:
-            self._store.export_to(path)
+            self._session.export_samples(path)
         except SampleFileError as error:
             warn(self, "Export", str(error))
             return False
-        self.statusLabel.setText(f"{len(self._store)} samples exported to {path}.")
+        self.statusLabel.setText(f"{len(self._session.samples)} samples exported to {path}.")
         return True
 
     @Slot()
@@ -233,11 +261,9 @@ class PersonalSamplesDialog(QDialog):
 
     def importFrom(self, path: str) -> int | None:
         try:
-            added = self._store.import_from(path)
+            added = self._session.import_samples(path)
         except SampleFileError as error:
             warn(self, "Import", f"{error}\n\nNothing was imported.")
             return None
-        self.refresh()
-        self.samplesChanged.emit()
         self.statusLabel.setText(f"{added} new samples imported from {Path(path).name}.")
         return added

@@ -1,10 +1,11 @@
-"""Model → Retrain: choose a preset or every hyperparameter of the training
-command line, say where MNIST is (found or downloaded automatically, or a
-chosen folder), and train in the background with a progress bar, an ETA,
-live loss and accuracy curves and a Cancel button that stops within one
-batch. The model in use is untouched; when training succeeds the dialog
-shows the test accuracy, the new model is already saved in the per-user data
-folder, and "Use this model" switches the app to it.
+"""Model → Retrain: choose a preset and change any hyperparameter of the
+training command line in a form generated from the settings description
+(``digitpad.gui.training_form``), say where MNIST is (found or downloaded
+automatically, or a chosen folder), and train in the background with a
+progress bar, an ETA, live loss and accuracy curves and a Cancel button
+that stops within one batch. The model in use is untouched; when training
+succeeds the dialog shows the test accuracy, the new model is already saved
+in the per-user data folder, and "Use this model" switches the app to it.
 """
 
 from __future__ import annotations
@@ -15,25 +16,21 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDoubleSpinBox,
-                               QFileDialog, QGridLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QLineEdit, QMessageBox, QProgressBar, QPushButton,
-                               QRadioButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QFileDialog, QGroupBox, QHBoxLayout,
+                               QLabel, QLineEdit, QMessageBox, QProgressBar, QPushButton, QRadioButton,
+                               QVBoxLayout, QWidget)
 
 from digitpad.gui.app_paths import AppPaths
-from digitpad.gui.background import start_worker
-from digitpad.gui.messages import ask, plain_label, warn
+from digitpad.gui.background import BackgroundTask, describe_download
+from digitpad.gui.messages import ask, escape, plain_label, warn
 from digitpad.gui.settings import AppSettings
 from digitpad.gui.training_curves import TrainingCurves
+from digitpad.gui.training_form import TrainingForm
 from digitpad.gui.training_worker import TrainingWorker
-from digitpad.train.config import PRESETS, SCHEDULES, TrainConfig, config_from_preset
+from digitpad.train.config import PRESETS, TrainConfig, config_from_preset
 
-PRESET_DESCRIPTIONS = {
-    "fast": "About half a minute on two cores; about 99% on MNIST.",
-    "bundled": "The recipe of the shipped model: 99.3% on MNIST, about 20 minutes.",
-    "tiny": "A few seconds on a subset of MNIST, to try things out.",
-    "default": "Plain settings without augmentation; a starting point for experiments.",
-}
+# The preset the dialog opens with: quick, and close to the bundled model.
+FIRST_PRESET = "fast"
 
 
 def format_duration(seconds: float) -> str:
@@ -46,78 +43,68 @@ def format_duration(seconds: float) -> str:
 class RetrainDialog(QDialog):
     useModel = Signal(str)          # path of the new best.npz
     trainingFinished = Signal(object)
+    trainingProgress = Signal(dict)  # each progress report of the running training (epoch, fraction, loss…)
 
     def __init__(self, settings: AppSettings, paths: AppPaths, parent: QWidget | None = None,
                  data=None) -> None:
         super().__init__(parent)
         self.setObjectName("retrainDialog")
         self.setWindowTitle("Retrain the network")
+        # The title bar's "?" puts the form into What's This mode, where a
+        # click on any setting explains it.
+        self.setWindowFlag(Qt.WindowType.WindowContextHelpButtonHint, True)
         self._settings = settings
         self._paths = paths
         self._data = data        # preloaded MnistData (tests); None loads MNIST
-        self._thread = None
-        self._worker = None
+        self._task = BackgroundTask(self)
+        self._task.finished.connect(self._worker_done)
         self._result = None
         self._started_at = 0.0
         self._build()
-        self.presetCombo.setCurrentText("fast")
-        self._apply_preset("fast")
+        self.presetCombo.setCurrentText(FIRST_PRESET)
+        self._apply_preset(FIRST_PRESET)
         self._set_running(False)
 
     # -- layout ------------------------------------------------------------
     def _build(self) -> None:
+        self.settingsForm = TrainingForm()
+        self.settingsForm.setObjectName("trainingSettings")
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._preset_row())
+        layout.addWidget(self.settingsForm)
+        layout.addWidget(self._data_box())
+        self.progressBar = QProgressBar()
+        self.progressBar.setObjectName("trainingProgress")
+        self.progressBar.setRange(0, 1000)
+        self.progressBar.setFormat("%p%")
+        layout.addWidget(self.progressBar)
+        self.statusLabel = plain_label("Ready.")
+        self.statusLabel.setObjectName("trainingStatus")
+        layout.addWidget(self.statusLabel)
+        self.curves = TrainingCurves()
+        layout.addWidget(self.curves, 1)
+        self.resultLabel = QLabel()
+        self.resultLabel.setObjectName("trainingResult")
+        self.resultLabel.setWordWrap(True)
+        self.resultLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.resultLabel)
+        layout.addLayout(self._button_row())
+        self.resize(940, 900)
+
+    def _preset_row(self) -> QHBoxLayout:
         self.presetCombo = QComboBox()
         self.presetCombo.setObjectName("preset")
-        self.presetCombo.addItems([name for name in ("fast", "bundled", "tiny", "default") if name in PRESETS])
+        self.presetCombo.addItems(list(PRESETS))
         self.presetCombo.currentTextChanged.connect(self._apply_preset)
         self.presetDescription = QLabel()
         self.presetDescription.setStyleSheet("color: #5a6070")
-        preset_row = QHBoxLayout()
-        preset_row.addWidget(QLabel("Preset"))
-        preset_row.addWidget(self.presetCombo)
-        preset_row.addWidget(self.presetDescription, 1)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Preset"))
+        row.addWidget(self.presetCombo)
+        row.addWidget(self.presetDescription, 1)
+        return row
 
-        self.hiddenSizes = QLineEdit()
-        self.hiddenSizes.setObjectName("hiddenSizes")
-        self.hiddenSizes.setToolTip("Units of each hidden layer, e.g. 512, 256")
-        self.activation = self._combo("activation", ["relu", "leaky_relu", "sigmoid", "tanh"])
-        self.dropout = self._double("dropout", 0.0, 0.9, 0.05, 2)
-        self.optimizer = self._combo("optimizer", ["adam", "adamw", "sgd"])
-        self.learningRate = self._double("learningRate", 1e-5, 1.0, 1e-4, 5)
-        self.schedule = self._combo("schedule", list(SCHEDULES))
-        self.batchSize = self._int("batchSize", 1, 4096)
-        self.epochs = self._int("epochs", 1, 1000)
-        self.weightDecay = self._double("weightDecay", 0.0, 1.0, 1e-4, 5)
-        self.labelSmoothing = self._double("labelSmoothing", 0.0, 0.5, 0.05, 2)
-        self.augment = QCheckBox("Distort training digits (rotate, scale, shift, elastic)")
-        self.augment.setObjectName("augment")
-        self.augmentStrength = self._double("augmentStrength", 0.0, 3.0, 0.1, 2)
-        self.augmentThickness = self._double("augmentThickness", 0.0, 1.0, 0.1, 2)
-        self.validationSize = self._int("validationSize", 0, 30000)
-        self.seed = self._int("seed", 0, 2**31 - 1)
-        self.trainSubset = self._int("trainSubset", 0, 60000)
-        self.trainSubset.setSpecialValueText("all")
-
-        grid = QGridLayout()
-        fields = [("Hidden layers", self.hiddenSizes), ("Activation", self.activation),
-                  ("Dropout", self.dropout), ("Optimiser", self.optimizer),
-                  ("Learning rate", self.learningRate), ("Schedule", self.schedule),
-                  ("Batch size", self.batchSize), ("Epochs", self.epochs),
-                  ("Weight decay", self.weightDecay), ("Label smoothing", self.labelSmoothing),
-                  ("Augmentation strength", self.augmentStrength),
-                  ("Stroke-width variation", self.augmentThickness),
-                  ("Validation digits", self.validationSize), ("Seed", self.seed),
-                  ("Training digits", self.trainSubset)]
-        for index, (label, widget) in enumerate(fields):
-            row, column = divmod(index, 2)
-            grid.addWidget(QLabel(label), row, column * 2)
-            grid.addWidget(widget, row, column * 2 + 1)
-        grid.addWidget(self.augment, (len(fields) + 1) // 2, 0, 1, 4)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
-        self.settingsBox = QGroupBox("Hyperparameters")
-        self.settingsBox.setLayout(grid)
-
+    def _data_box(self) -> QGroupBox:
         self.autoData = QRadioButton("Find MNIST or download it (about 11 MB, checksums verified)")
         self.folderData = QRadioButton("Use the MNIST files in:")
         self.dataFolder = QLineEdit(self._settings.mnist_dir())
@@ -132,24 +119,13 @@ class RetrainDialog(QDialog):
         folder_row.addWidget(self.folderData)
         folder_row.addWidget(self.dataFolder, 1)
         folder_row.addWidget(browse)
-        data_layout = QVBoxLayout()
+        self.dataBox = QGroupBox("MNIST")
+        data_layout = QVBoxLayout(self.dataBox)
         data_layout.addWidget(self.autoData)
         data_layout.addLayout(folder_row)
-        self.dataBox = QGroupBox("MNIST")
-        self.dataBox.setLayout(data_layout)
+        return self.dataBox
 
-        self.progressBar = QProgressBar()
-        self.progressBar.setObjectName("trainingProgress")
-        self.progressBar.setRange(0, 1000)
-        self.progressBar.setFormat("%p%")
-        self.statusLabel = plain_label("Ready.")
-        self.statusLabel.setObjectName("trainingStatus")
-        self.curves = TrainingCurves()
-        self.resultLabel = QLabel()
-        self.resultLabel.setObjectName("trainingResult")
-        self.resultLabel.setWordWrap(True)
-        self.resultLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
+    def _button_row(self) -> QHBoxLayout:
         self.startButton = QPushButton("Start training")
         self.startButton.setObjectName("startTraining")
         self.startButton.setDefault(True)
@@ -168,84 +144,18 @@ class RetrainDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.useButton)
         buttons.addWidget(close)
+        return buttons
 
-        layout = QVBoxLayout(self)
-        layout.addLayout(preset_row)
-        layout.addWidget(self.settingsBox)
-        layout.addWidget(self.dataBox)
-        layout.addWidget(self.progressBar)
-        layout.addWidget(self.statusLabel)
-        layout.addWidget(self.curves, 1)
-        layout.addWidget(self.resultLabel)
-        layout.addLayout(buttons)
-        self.resize(820, 860)
-
-    @staticmethod
-    def _combo(name: str, items: list[str]) -> QComboBox:
-        combo = QComboBox()
-        combo.setObjectName(name)
-        combo.addItems(items)
-        return combo
-
-    @staticmethod
-    def _double(name: str, low: float, high: float, step: float, decimals: int) -> QDoubleSpinBox:
-        box = QDoubleSpinBox()
-        box.setObjectName(name)
-        box.setRange(low, high)
-        box.setSingleStep(step)
-        box.setDecimals(decimals)
-        return box
-
-    @staticmethod
-    def _int(name: str, low: int, high: int) -> QSpinBox:
-        box = QSpinBox()
-        box.setObjectName(name)
-        box.setRange(low, high)
-        return box
-
-    # -- settings <-> config -------------------------------------------------------
+    # -- settings -------------------------------------------------------------
     @Slot(str)
     def _apply_preset(self, preset: str) -> None:
-        config = config_from_preset(preset)
-        self.presetDescription.setText(PRESET_DESCRIPTIONS.get(preset, ""))
-        self.hiddenSizes.setText(", ".join(str(size) for size in config.hidden_sizes))
-        self.activation.setCurrentText(config.activation)
-        self.dropout.setValue(config.dropout)
-        self.optimizer.setCurrentText(config.optimizer)
-        self.learningRate.setValue(config.learning_rate)
-        self.schedule.setCurrentText(config.schedule)
-        self.batchSize.setValue(config.batch_size)
-        self.epochs.setValue(config.epochs)
-        self.weightDecay.setValue(config.weight_decay)
-        self.labelSmoothing.setValue(config.label_smoothing)
-        self.augment.setChecked(config.augment)
-        self.augmentStrength.setValue(config.augment_strength)
-        self.augmentThickness.setValue(config.augment_thickness)
-        self.validationSize.setValue(config.validation_size)
-        self.seed.setValue(config.seed)
-        self.trainSubset.setValue(config.train_subset)
-        self._preset_config = config
+        summary = PRESETS[preset].summary
+        self.presetDescription.setText(summary[0].upper() + summary[1:] + ".")
+        self.settingsForm.setConfig(config_from_preset(preset))
 
     def config(self) -> TrainConfig:
         """The config the form describes; raises ValueError with a readable message."""
-        try:
-            hidden = tuple(int(part) for part in self.hiddenSizes.text().replace(",", " ").split())
-        except ValueError:
-            raise ValueError("hidden layers must be whole numbers separated by commas, e.g. 512, 256") from None
-        config = self._preset_config.replace(
-            hidden_sizes=hidden, activation=self.activation.currentText(), dropout=self.dropout.value(),
-            optimizer=self.optimizer.currentText(), learning_rate=self.learningRate.value(),
-            schedule=self.schedule.currentText(), batch_size=self.batchSize.value(),
-            epochs=self.epochs.value(), weight_decay=self.weightDecay.value(),
-            label_smoothing=self.labelSmoothing.value(), augment=self.augment.isChecked(),
-            augment_strength=self.augmentStrength.value(),
-            augment_thickness=self.augmentThickness.value(),
-            validation_size=self.validationSize.value(), seed=self.seed.value(),
-            train_subset=self.trainSubset.value())
-        if config.warmup_epochs >= config.epochs:
-            config = config.replace(warmup_epochs=0.0)
-        config.validate()
-        return config
+        return self.settingsForm.config()
 
     @Slot()
     def _browse_data(self) -> None:
@@ -256,13 +166,13 @@ class RetrainDialog(QDialog):
 
     # -- training ------------------------------------------------------------
     def isRunning(self) -> bool:
-        return self._thread is not None
+        return self._task.isRunning()
 
     def result(self):
         return self._result
 
     def _set_running(self, running: bool) -> None:
-        self.settingsBox.setEnabled(not running)
+        self.settingsForm.setEnabled(not running)
         self.dataBox.setEnabled(not running)
         self.presetCombo.setEnabled(not running)
         self.startButton.setEnabled(not running)
@@ -287,17 +197,12 @@ class RetrainDialog(QDialog):
                 return
             data_dir = Path(folder)
             self._settings.set_mnist_dir(folder)
-        stamp = _datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-        run_dir = self._paths.runs_dir / f"{stamp}-{config.preset}"
-        suffix = 1
-        while run_dir.exists():
-            suffix += 1
-            run_dir = self._paths.runs_dir / f"{stamp}-{config.preset}-{suffix}"
         self._result = None
         self.curves.clear()
         self.resultLabel.clear()
         self.progressBar.setValue(0)
-        worker = TrainingWorker(config, run_dir, data_dir, download=not self.folderData.isChecked(),
+        worker = TrainingWorker(config, self._new_run_dir(config), data_dir,
+                                download=not self.folderData.isChecked(),
                                 cache_dir=self._paths.mnist_cache_dir, data=self._data)
         worker.status.connect(self.statusLabel.setText)
         worker.downloadProgress.connect(self._download_progress)
@@ -306,23 +211,30 @@ class RetrainDialog(QDialog):
         worker.succeeded.connect(self._succeeded)
         worker.failed.connect(self._failed)
         worker.cancelled.connect(self._cancelled)
-        worker.done.connect(self._worker_done)
-        self._worker = worker
         self._started_at = time.monotonic()
         self._set_running(True)
-        self._thread = start_worker(worker, self)
+        self._task.start(worker)
+
+    def _new_run_dir(self, config: TrainConfig) -> Path:
+        """A folder for the run that no other run has: date, time, preset."""
+        stamp = _datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+        run_dir = self._paths.runs_dir / f"{stamp}-{config.preset}"
+        suffix = 1
+        while run_dir.exists():
+            suffix += 1
+            run_dir = self._paths.runs_dir / f"{stamp}-{config.preset}-{suffix}"
+        return run_dir
 
     @Slot()
     def cancelTraining(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
+        if self.isRunning():
+            self._task.cancel()
             self.statusLabel.setText("Cancelling…")
             self.cancelButton.setEnabled(False)
 
     @Slot(str, int, int)
     def _download_progress(self, name: str, done: int, total: int) -> None:
-        size = f" of {total / 1e6:.1f} MB" if total > 0 else ""
-        self.statusLabel.setText(f"Downloading {name}: {done / 1e6:.1f} MB{size}")
+        self.statusLabel.setText(describe_download(name, done, total))
 
     @Slot(dict)
     def _batch_progress(self, progress: dict) -> None:
@@ -335,6 +247,7 @@ class RetrainDialog(QDialog):
             f"accuracy {progress['accuracy'] * 100:.2f}% · elapsed {format_duration(elapsed)} · "
             f"about {format_duration(eta)} left")
         self.curves.addBatchProgress(progress)
+        self.trainingProgress.emit(progress)
 
     @Slot(object)
     def _succeeded(self, result) -> None:
@@ -343,7 +256,7 @@ class RetrainDialog(QDialog):
         self.statusLabel.setText(f"Finished in {format_duration(result.train_seconds)}.")
         self.resultLabel.setText(
             f"<b>Test accuracy {result.test_accuracy * 100:.2f}%</b> on the 10,000 MNIST test digits. "
-            f"Saved to {result.best_path}")
+            f"Saved to {escape(result.best_path)}")
         self.trainingFinished.emit(result)
 
     @Slot(str)
@@ -358,8 +271,6 @@ class RetrainDialog(QDialog):
 
     @Slot()
     def _worker_done(self) -> None:
-        self._thread = None
-        self._worker = None
         self._set_running(False)
 
     @Slot()
@@ -369,11 +280,7 @@ class RetrainDialog(QDialog):
 
     def stopAndWait(self) -> None:
         """Cancel a running training and wait for its thread to finish."""
-        thread = self._thread
-        if thread is not None:
-            self._worker.cancel()
-            thread.quit()
-            thread.wait()
+        self._task.stopAndWait()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.isRunning():

@@ -10,38 +10,56 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QIODevice, Slot
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (QDialog, QHBoxLayout, QProgressBar,
-                               QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from digitpad.gui.background import start_worker
+from digitpad.gui.background import BackgroundTask, MnistSource, describe_download
 from digitpad.gui.messages import plain_label, warn
 from digitpad.gui.robustness_plots import RobustnessPlots
 from digitpad.gui.robustness_worker import RobustnessWorker
 from digitpad.gui.save_path import ask_save_path
 from digitpad.nn import MLP
 from digitpad.storage.atomic import write_bytes_atomically
-from digitpad.train.robustness import PERTURBATIONS, Curve
+from digitpad.train.robustness import PERTURBATIONS, PartMeasured
 
 # mnist, the five perturbations, the redrawn digits, the templates
 PARTS = 1 + len(PERTURBATIONS) + 2
 
 
 class RobustnessDialog(QDialog):
-    def __init__(self, model: MLP, model_name: str, data_dir: Path | None, download: bool,
-                 cache_dir: Path | None, parent: QWidget | None = None, sample: int = 2000,
-                 drawn_sample: int = 300) -> None:
+    def __init__(self, model: MLP, model_name: str, source: MnistSource, parent: QWidget | None = None,
+                 sample: int = 2000, drawn_sample: int = 300) -> None:
         super().__init__(parent)
         self.setObjectName("robustnessDialog")
         self.setWindowTitle(f"Robustness report — {model_name}")
+        self._report = None
+        self._build()
+        worker = RobustnessWorker(model, source, sample, drawn_sample)
+        worker.downloadProgress.connect(self._downloading)
+        worker.partMeasured.connect(self._part_measured)
+        worker.succeeded.connect(self._succeeded)
+        worker.failed.connect(self._failed)
+        self._task = BackgroundTask(self)
+        self._task.start(worker)
+
+    def _build(self) -> None:
         self.plots = RobustnessPlots()
         self.progressBar = QProgressBar()
         self.progressBar.setRange(0, PARTS)
         self.progressBar.setValue(0)
+        self.progressBar.setToolTip("How many parts of the report are done")
+        self.progressBar.setWhatsThis(
+            "The report has eight parts: plain MNIST, five ways of changing the test digits, the digits "
+            "redrawn with a pen, and the pen templates. Each chart appears as soon as its part is done.")
         self.statusLabel = plain_label("Loading the MNIST test digits…")
         self.saveButton = QPushButton("Save image…")
         self.saveButton.setEnabled(False)
+        self.saveButton.setToolTip("Save the charts as a PNG picture")
+        self.saveButton.setWhatsThis("Saves all six charts and the headline figures as one PNG picture, "
+                                     "for a report or to compare two models side by side.")
         self.saveButton.clicked.connect(self.saveImage)
         close = QPushButton("Close")
+        close.setToolTip("Close the report (a report being made is stopped)")
+        close.setWhatsThis("Closes this window. A report still being computed is stopped; nothing is lost.")
         close.clicked.connect(self.close)
         buttons = QHBoxLayout()
         buttons.addWidget(self.statusLabel, 1)
@@ -52,34 +70,23 @@ class RobustnessDialog(QDialog):
         layout.addWidget(self.progressBar)
         layout.addLayout(buttons)
         self.resize(1120, 800)
-        self._report = None
-        self._worker = RobustnessWorker(model, data_dir, download, cache_dir, sample, drawn_sample)
-        self._worker.downloadProgress.connect(self._downloading)
-        self._worker.partReady.connect(self._part_ready)
-        self._worker.succeeded.connect(self._succeeded)
-        self._worker.failed.connect(self._failed)
-        self._worker.done.connect(self._done)
-        self._thread = start_worker(self._worker, self)
 
     def report(self):
         return self._report
 
     def isRunning(self) -> bool:
-        return self._thread is not None
+        return self._task.isRunning()
 
     @Slot(str, int, int)
     def _downloading(self, name: str, done: int, total: int) -> None:
-        self.statusLabel.setText(f"Downloading {name}: {done / 1e6:.1f} MB" + (f" of {total / 1e6:.1f} MB" if total > 0 else ""))
+        self.statusLabel.setText(describe_download(name, done, total))
 
-    @Slot(str, object)
-    def _part_ready(self, step: str, result) -> None:
-        if isinstance(result, Curve):
-            self.plots.addCurve(result)
-            if step == "drawn":
-                means = [sum(series) / len(series) for series in result.accuracy.values()]
-                self.plots.setFigure("drawn", sum(means) / len(means))
-        else:
-            self.plots.setFigure(step, float(result))
+    @Slot(object)
+    def _part_measured(self, part: PartMeasured) -> None:
+        if part.curve is not None:
+            self.plots.addCurve(part.curve)
+        if part.accuracy is not None:
+            self.plots.setFigure(part.step, part.accuracy)
         self.progressBar.setValue(self.progressBar.value() + 1)
         self.statusLabel.setText("Measuring…" if self.progressBar.value() < PARTS else "Done.")
 
@@ -93,10 +100,6 @@ class RobustnessDialog(QDialog):
     def _failed(self, message: str) -> None:
         self.statusLabel.setText("The report could not be made.")
         warn(self, "Robustness report", message)
-
-    @Slot()
-    def _done(self) -> None:
-        self._thread = None
 
     @Slot()
     def saveImage(self) -> None:
@@ -114,8 +117,5 @@ class RobustnessDialog(QDialog):
             warn(self, "Save image", f"{path}: the image could not be written ({error.strerror or error}).")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self._thread is not None:
-            self._worker.cancel()
-            self._thread.quit()
-            self._thread.wait()
+        self._task.stopAndWait()
         super().closeEvent(event)

@@ -14,6 +14,20 @@ from digitpad.train.robustness import PERTURBATIONS, Curve
 
 SERIES_COLOURS = [(38, 110, 220), (220, 110, 40), (40, 160, 90), (150, 80, 200)]
 PLOT_ORDER = [name for name, *_ in PERTURBATIONS] + ["drawn"]
+# What each chart shows, for its tooltip and its "What's This?" text.
+EXPLANATIONS = {
+    "rotation": "Test digits turned by up to 45 degrees either way. People rarely write perfectly upright; "
+                "the preprocessing cannot undo a rotation, so both lines fall together.",
+    "scale": "Test digits shrunk or enlarged. The network alone has only seen digits of one size; "
+             "digitpad's preprocessing scales every drawing to that size first, so its line stays flat.",
+    "shift": "Test digits moved off centre. The network alone has only seen centred digits; the "
+             "preprocessing centres every drawing first, which undoes the shift.",
+    "thickness": "Test digits with thinner or thicker strokes, as from a fine pen or a marker.",
+    "noise": "Test digits with random speckle added, like a grainy photo. The preprocessing separates "
+             "the ink from the background first, as it does for pictures you open.",
+    "drawn": "Test digits traced into pen strokes and drawn again on the canvas with different pen "
+             "widths and at different sizes: the closest to you writing on the canvas.",
+}
 
 
 class RobustnessPlots(QWidget):
@@ -28,6 +42,11 @@ class RobustnessPlots(QWidget):
         self.summary.setObjectName("robustnessSummary")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setWordWrap(True)
+        self.summary.setToolTip("The headline accuracies of the report")
+        self.summary.setWhatsThis(
+            "How many digits the model recognises: the untouched MNIST test digits, the same digits "
+            "redrawn with a pen (averaged over every pen width and size), and digitpad's pen templates "
+            "of every digit, including unusual ways of writing them.")
         grid = QGridLayout()
         self._plots = {}
         titles = {name: title for name, title, *_ in PERTURBATIONS}
@@ -42,6 +61,9 @@ class RobustnessPlots(QWidget):
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
             plot.setLabel("left", "accuracy")
+            plot.setToolTip(f"{titles[name]}: the share of digits recognised (1.0 is all of them)")
+            plot.setWhatsThis(f"{EXPLANATIONS[name]} Each point is the share of test digits recognised "
+                              "at that amount of change; 1.0 means all of them.")
             self._plots[name] = plot
             grid.addWidget(plot, index // 3, index % 3)
         layout = QVBoxLayout(self)

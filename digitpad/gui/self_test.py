@@ -74,9 +74,11 @@ def run_self_test() -> int:
 
         from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
         from digitpad.gui.app_paths import AppPaths
-        from digitpad.gui.main_window import MainWindow, model_summary
+        from digitpad.gui.main_window import MainWindow
+        from digitpad.gui.model_status import model_summary
         from digitpad.gui.settings import AppSettings
         from digitpad.gui.synthetic_input import write_digit
+        from digitpad.session import Session
 
         qInstallMessageHandler(_quiet_offscreen_notes)
         app = QApplication.instance() or QApplication(["digitpad"])
@@ -84,8 +86,8 @@ def run_self_test() -> int:
         model, metadata = load_checkpoint(path)
         with tempfile.TemporaryDirectory(prefix="digitpad-self-test-") as scratch:
             settings = AppSettings(QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat))
-            window = MainWindow(settings, AppPaths(Path(scratch) / "data", Path(scratch) / "cache"),
-                                model, path, metadata)
+            paths = AppPaths(Path(scratch) / "data", Path(scratch) / "cache")
+            window = MainWindow(settings, paths, Session.start(model, path, metadata, paths.data_dir))
             window.resize(900, 600)
             window.show()
             app.processEvents()

@@ -6,16 +6,21 @@ back is checked against it, so a hand-edited or damaged settings file can
 never stop the app: ``repair()`` resets what cannot be used (and says what
 it reset, to report once) and every getter falls back to the default. The
 QSettings object is passed in, so tests use a private INI file.
+``remember_checkpoints`` keeps the checkpoint to reopen and the recent list
+in step with the session.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from digitpad.storage.schema import Field, ListOf, Number, SchemaError, String, quote
+
+if TYPE_CHECKING:
+    from digitpad.session import Session
 
 MAX_RECENT = 10
 PEN_WIDTH_RANGE = (4, 48)
@@ -89,10 +94,10 @@ class AppSettings:
         except (SchemaError, ValueError, TypeError, OverflowError):
             return setting.default, f"{setting.label}: {quote(raw if not isinstance(raw, QByteArray) else 'window data')}"
 
-    def get(self, setting: Setting) -> Any:
+    def _get(self, setting: Setting) -> Any:
         return self._check(setting)[0]
 
-    def set(self, setting: Setting, value: Any) -> None:
+    def _set(self, setting: Setting, value: Any) -> None:
         if setting.field is not None:
             value = setting.field.validate(value)
         if value == [] or value == "":
@@ -119,47 +124,44 @@ class AppSettings:
 
     # pen ------------------------------------------------------------------
     def pen_width(self) -> float:
-        return float(self.get(PEN_WIDTH))
+        return float(self._get(PEN_WIDTH))
 
     def set_pen_width(self, width: float) -> None:
-        self.set(PEN_WIDTH, float(width))
+        self._set(PEN_WIDTH, float(width))
 
     # checkpoints ------------------------------------------------------------
     def last_checkpoint(self) -> str:
-        return self.get(LAST_CHECKPOINT)
+        return self._get(LAST_CHECKPOINT)
 
     def set_last_checkpoint(self, path: str) -> None:
-        self.set(LAST_CHECKPOINT, str(path))
+        self._set(LAST_CHECKPOINT, str(path))
 
     def forget_last_checkpoint(self) -> None:
         self._settings.remove(LAST_CHECKPOINT.key)
 
     def recent_checkpoints(self) -> list[str]:
-        return list(self.get(RECENT_CHECKPOINTS))
+        return list(self._get(RECENT_CHECKPOINTS))
 
     def add_recent_checkpoint(self, path: str) -> list[str]:
         recent = ([str(path)] + [item for item in self.recent_checkpoints() if item != str(path)])[:MAX_RECENT]
-        self.set(RECENT_CHECKPOINTS, recent)
+        self._set(RECENT_CHECKPOINTS, recent)
         return recent
 
     def remove_recent_checkpoint(self, path: str) -> list[str]:
         recent = [item for item in self.recent_checkpoints() if item != str(path)]
-        self.set(RECENT_CHECKPOINTS, recent)
+        self._set(RECENT_CHECKPOINTS, recent)
         return recent
 
     # data -----------------------------------------------------------------
     def mnist_dir(self) -> str:
-        return self.get(MNIST_DIR)
+        return self._get(MNIST_DIR)
 
     def set_mnist_dir(self, path: str) -> None:
-        self.set(MNIST_DIR, str(path))
+        self._set(MNIST_DIR, str(path))
 
     # window -----------------------------------------------------------------
     def window_geometry(self) -> QByteArray | None:
-        return self.get(WINDOW_GEOMETRY)
-
-    def window_state(self) -> QByteArray | None:
-        return self.get(WINDOW_STATE)
+        return self._get(WINDOW_GEOMETRY)
 
     def save_window(self, geometry: QByteArray, state: QByteArray) -> None:
         self._settings.setValue(WINDOW_GEOMETRY.key, geometry)
@@ -167,3 +169,17 @@ class AppSettings:
 
     def sync(self) -> None:
         self._settings.sync()
+
+
+def remember_checkpoints(settings: AppSettings, session: Session) -> None:
+    """From now on, remember the model ``session`` switches to — reopened at
+    the next start and listed first among the recent checkpoints — and list
+    every copy saved. The main window connects this after whatever shows the
+    model, so a model that cannot be shown is never remembered."""
+    def model_changed() -> None:
+        path = str(session.model_path)
+        settings.set_last_checkpoint(path)
+        settings.add_recent_checkpoint(path)
+
+    session.model_changed.connect(model_changed)
+    session.checkpoint_saved.connect(lambda path: settings.add_recent_checkpoint(str(path)))

@@ -1,16 +1,16 @@
 """Model checkpoints: one ``.npz`` archive of numeric arrays with dotted keys
 (``layers.0.weight``, ``optimizer.first_moment.layers.0.weight``,
 ``state.permutation``) plus a ``metadata.json`` entry holding UTF-8 JSON as a
-uint8 array — format name and version, architecture, preprocessing contract,
-training config, metrics and dataset checksums. ``METADATA`` is the schema
-of that JSON: every field has a type, checked on load (unknown fields are
-dropped) and on save (so digitpad never writes a file it would refuse).
+uint8 array — format name and version, architecture (the MLP shorthand or,
+from format 2, a list of layer specs the layer registry checks), preprocessing
+contract, training config, metrics and dataset checksums. ``METADATA`` is the
+schema of that JSON: every field has a type, checked on load (unknown fields
+are dropped) and on save (so digitpad never writes a file it would refuse).
 Reading goes through the guarded ``NpzArchive``: the metadata is validated
-first, the weights the architecture needs are compared with what the
-archive declares before the network is built, and every array's declared
-dtype and shape is checked before it is read. Any problem is a
-``CheckpointError`` naming the file and the problem, never a half-built
-model. Writes are atomic.
+first, the weights the architecture needs are compared with what the archive
+declares before the network is built, and every array's declared dtype and
+shape is checked before it is read. Any problem is a ``CheckpointError``
+naming the file and the problem, never a half-built model. Writes are atomic.
 """
 
 from __future__ import annotations
@@ -26,15 +26,20 @@ import numpy as np
 
 from digitpad import __version__
 from digitpad.data.mnist.files import IMAGE_SHAPE, LABEL_COUNT
-from digitpad.nn import MLP, OPTIMIZERS, Optimizer, check_layer_sizes, parameter_count
-from digitpad.nn.activations import ACTIVATIONS
-from digitpad.nn.mlp import MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE
+from digitpad.nn import (ACTIVATIONS, MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE, MAX_LAYER_SPECS, MLP, OPTIMIZERS,
+                         Optimizer, Parameter, architecture_specs, check_layer_specs, check_spec, layer_sizes,
+                         specs_parameter_count)
 from digitpad.storage.npz_archive import ArchiveError, NpzArchive, encode_json, write_npz
-from digitpad.storage.schema import (Boolean, Integer, Json, ListOf, Literal, MapOf, Nullable, Number,
+from digitpad.storage.schema import (Boolean, Field, Integer, Json, ListOf, Literal, MapOf, Nullable, Number,
                                      OneOf, Record, SchemaError, String)
 
 FORMAT_NAME = "digitpad-checkpoint"
-FORMAT_VERSION = 1
+# Format 1 describes every network by the MLP shorthand (hidden_sizes,
+# activation, ...); format 2 added ``architecture.layers``, a list of layer
+# specs. A file gets the oldest version that can describe its network, so
+# every digitpad reads the MLP-shaped checkpoints this one writes.
+FORMAT_VERSION = 2
+LAYER_SPECS_FORMAT_VERSION = 2
 METADATA_KEY = "metadata.json"
 OPTIMIZER_PREFIX = "optimizer."
 STATE_PREFIX = "state."
@@ -65,14 +70,51 @@ class CheckpointError(Exception):
 # -- the metadata schema -----------------------------------------------------------
 _COUNT = Integer(0, 2 ** 53)
 _SHARE = Number(0, 1)
-ARCHITECTURE = Record({
-    "input_size": Integer(1, MAX_LAYER_SIZE),
-    "hidden_sizes": ListOf(Integer(1, MAX_LAYER_SIZE), max_length=MAX_HIDDEN_LAYERS),
+_LAYER_SIZE = Integer(1, MAX_LAYER_SIZE)
+
+
+class LayerSpec(Field):
+    """A layer spec, checked by the layer registry against the settings its
+    ``type`` declares (see ``digitpad.nn.registry.check_spec``)."""
+
+    def describe(self) -> str:
+        return "a layer spec (a JSON object with a type)"
+
+    def validate(self, value, where: str = "") -> dict:
+        try:
+            return check_spec(value, where)
+        except ValueError as error:
+            raise SchemaError("", str(error)) from None
+
+
+# How format 1 names a network, and still how MLP-shaped networks are saved.
+MLP_SHORTHAND = Record({
+    "input_size": _LAYER_SIZE,
+    "hidden_sizes": ListOf(_LAYER_SIZE, max_length=MAX_HIDDEN_LAYERS),
     "num_classes": Integer(2, MAX_LAYER_SIZE),
     "activation": String(choices=sorted(ACTIVATIONS)),
     "dropout": Number(0, 1, exclusive_maximum=True),
     "negative_slope": Number(0, 1, exclusive_maximum=True),
 }, required=("input_size", "hidden_sizes", "num_classes", "activation"))
+LAYER_LIST = Record({
+    "input_size": _LAYER_SIZE,
+    "layers": ListOf(LayerSpec(), min_length=1, max_length=MAX_LAYER_SPECS),
+}, required=("input_size", "layers"))
+
+
+class Architecture(Field):
+    """A network in either form: with ``layers``, the list of layer specs;
+    without, the MLP shorthand."""
+
+    def describe(self) -> str:
+        return "a JSON object"
+
+    def validate(self, value, where: str = "") -> dict:
+        form = LAYER_LIST if isinstance(value, dict) and "layers" in value else MLP_SHORTHAND
+        return form.validate(value, where)
+
+
+ARCHITECTURE = Architecture()
 
 METADATA = Record({
     "format": Literal(FORMAT_NAME),
@@ -118,16 +160,14 @@ def validate_metadata(metadata, fail=lambda problem: CheckpointError(problem)) -
         cleaned = METADATA.validate(metadata, "metadata")
     except SchemaError as error:
         raise fail(str(error)) from None
-    architecture = cleaned["architecture"]
-    if architecture["input_size"] != INPUT_SIZE or architecture["num_classes"] != NUM_CLASSES:
-        raise fail(f"the network reads {architecture['input_size']} inputs into "
-                   f"{architecture['num_classes']} classes; digitpad needs {INPUT_SIZE} "
-                   f"(28x28 pixels) into {NUM_CLASSES} digits")
     try:
-        check_layer_sizes(architecture["input_size"], architecture["hidden_sizes"],
-                          architecture["num_classes"])
+        input_size, specs = architecture_specs(cleaned["architecture"])
+        num_classes = layer_sizes(input_size, check_layer_specs(input_size, specs))[-1]
     except ValueError as error:
         raise fail(f"architecture: {error}") from None
+    if input_size != INPUT_SIZE or num_classes != NUM_CLASSES:
+        raise fail(f"the network reads {input_size} inputs into {num_classes} classes; digitpad "
+                   f"needs {INPUT_SIZE} (28x28 pixels) into {NUM_CLASSES} digits")
     return cleaned
 
 
@@ -148,12 +188,13 @@ def checkpoint_metadata(model: MLP, metadata: Mapping | None = None,
     the loader's own rules; raises ``CheckpointError`` (without a file name)
     for anything the loader would refuse. Training calls it before the first
     batch, so a run cannot train for an hour and then fail to save."""
+    architecture = model.architecture()
     full_metadata = {
         "format": FORMAT_NAME,
-        "format_version": FORMAT_VERSION,
+        "format_version": LAYER_SPECS_FORMAT_VERSION if "layers" in architecture else 1,
         "digitpad_version": __version__,
         "created": _datetime.datetime.now(_datetime.timezone.utc).isoformat(timespec="seconds"),
-        "architecture": model.architecture(),
+        "architecture": architecture,
         "parameter_count": model.num_parameters(),
         "preprocessing": PREPROCESSING_CONTRACT,
     }
@@ -239,25 +280,45 @@ def _read_archive(archive: NpzArchive, training_state: bool) -> Checkpoint:
     if METADATA_KEY not in archive.names:
         raise fail(f"has no {METADATA_KEY} entry; not a digitpad checkpoint")
     metadata = validate_metadata(archive.read_json(METADATA_KEY, MAX_METADATA_BYTES), fail)
-    architecture = metadata["architecture"]
-    # The network is built only once the archive is known to declare its weights.
-    weight_bytes = 4 * parameter_count(architecture["input_size"], architecture["hidden_sizes"],
-                                       architecture["num_classes"])
-    if weight_bytes > archive.declared_bytes():
-        raise fail(f"its architecture needs {weight_bytes:,} bytes of weights, "
-                   f"but the file holds only {archive.declared_bytes():,}")
-    model = MLP.from_architecture(architecture, rng=np.random.default_rng(0), initializer="zeros")
+    model = _build_model(archive, metadata["architecture"], fail)
     parameters = model.parameters()
     slot_names = _optimizer_slots(metadata.get("optimizer"), fail)
     optimizer_shapes = {f"{OPTIMIZER_PREFIX}{slot}.{parameter.name}": parameter.value.shape
                         for slot in slot_names for parameter in parameters}
     state_names = [name for name in archive.names if name.startswith(STATE_PREFIX)]
+    _check_array_names(archive, parameters, optimizer_shapes, state_names, fail)
+    _check_declarations(archive, parameters, optimizer_shapes, state_names, fail)
+    for parameter in parameters:
+        _read_finite(archive, parameter.name, np.float32, parameter.value.shape, fail, out=parameter.value)
+    model.eval()
+    if not training_state:
+        return Checkpoint(model, metadata)
+    optimizer_state = _read_optimizer_state(archive, metadata.get("optimizer"), slot_names, parameters, fail)
+    state_arrays = {name[len(STATE_PREFIX):]: _read_finite(archive, name, STATE_DTYPES, (None,), fail)
+                    for name in state_names}
+    return Checkpoint(model, metadata, optimizer_state, state_arrays)
 
+
+def _build_model(archive: NpzArchive, architecture: dict, fail) -> MLP:
+    """The network ``architecture`` describes, with zero weights, built only
+    once the archive is known to declare as many bytes as its weights need."""
+    input_size, specs = architecture_specs(architecture)
+    weight_bytes = 4 * specs_parameter_count(input_size, check_layer_specs(input_size, specs))
+    if weight_bytes > archive.declared_bytes():
+        raise fail(f"its architecture needs {weight_bytes:,} bytes of weights, "
+                   f"but the file holds only {archive.declared_bytes():,}")
+    return MLP.from_architecture(architecture, rng=np.random.default_rng(0), initializer="zeros")
+
+
+def _check_array_names(archive: NpzArchive, parameters: list[Parameter], optimizer_shapes: dict,
+                       state_names: list[str], fail) -> None:
+    """Every array the model and optimiser need is present, and nothing else is."""
     expected = {parameter.name for parameter in parameters} | set(optimizer_shapes) | {METADATA_KEY}
     unexpected = [name for name in archive.names if name not in expected and name not in state_names]
     if unexpected:
         kind = "optimizer arrays without optimizer metadata" if all(
-            name.startswith(OPTIMIZER_PREFIX) for name in unexpected) and not slot_names else "unexpected arrays"
+            name.startswith(OPTIMIZER_PREFIX) for name in unexpected) and not optimizer_shapes \
+            else "unexpected arrays"
         raise fail(f"{kind}: {', '.join(sorted(unexpected)[:10])}")
     missing = [name for name in [parameter.name for parameter in parameters] + list(optimizer_shapes)
                if name not in archive.names]
@@ -265,7 +326,10 @@ def _read_archive(archive: NpzArchive, training_state: bool) -> Checkpoint:
         what = "weights" if not missing[0].startswith(OPTIMIZER_PREFIX) else "optimizer state"
         raise fail(f"missing {what} {', '.join(missing[:10])}")
 
-    # Every declaration is checked before any data is read.
+
+def _check_declarations(archive: NpzArchive, parameters: list[Parameter], optimizer_shapes: dict,
+                        state_names: list[str], fail) -> None:
+    """Every array's declared dtype and shape, checked before any data is read."""
     for parameter in parameters:
         archive.check(parameter.name, np.float32, parameter.value.shape)
     for name, shape in optimizer_shapes.items():
@@ -276,33 +340,17 @@ def _read_archive(archive: NpzArchive, training_state: bool) -> Checkpoint:
             raise fail(f"the array {name!r} has {header.shape[0]:,} items; at most "
                        f"{MAX_STATE_ARRAY_ITEMS:,} are allowed")
 
-    for parameter in parameters:
-        archive.read(parameter.name, np.float32, parameter.value.shape, out=parameter.value)
-        _check_finite(parameter.value, parameter.name, fail)
-    model.eval()
-    if not training_state:
-        return Checkpoint(model, metadata)
 
-    optimizer_state = None
-    if metadata.get("optimizer") is not None:
-        info = metadata["optimizer"]
-        slots = {}
-        for slot in slot_names:
-            slots[slot] = []
-            for parameter in parameters:
-                name = f"{OPTIMIZER_PREFIX}{slot}.{parameter.name}"
-                array = archive.read(name, np.float32, parameter.value.shape)
-                _check_finite(array, name, fail)
-                slots[slot].append(array)
-        optimizer_state = {"name": info["name"], "step_count": info["step_count"],
-                           "hyperparameters": info["hyperparameters"], "slots": slots}
-    state_arrays = {}
-    for name in state_names:
-        array = archive.read(name, STATE_DTYPES, (None,))
-        if array.dtype.kind == "f":
-            _check_finite(array, name, fail)
-        state_arrays[name[len(STATE_PREFIX):]] = array
-    return Checkpoint(model, metadata, optimizer_state, state_arrays)
+def _read_optimizer_state(archive: NpzArchive, info: dict | None, slot_names: tuple[str, ...],
+                          parameters: list[Parameter], fail) -> dict | None:
+    """The optimiser's state as ``Optimizer.load_state_dict`` takes it (None without one)."""
+    if info is None:
+        return None
+    slots = {slot: [_read_finite(archive, f"{OPTIMIZER_PREFIX}{slot}.{parameter.name}", np.float32,
+                                 parameter.value.shape, fail) for parameter in parameters]
+             for slot in slot_names}
+    return {"name": info["name"], "step_count": info["step_count"],
+            "hyperparameters": info["hyperparameters"], "slots": slots}
 
 
 def _optimizer_slots(info: dict | None, fail) -> tuple[str, ...]:
@@ -318,9 +366,12 @@ def _optimizer_slots(info: dict | None, fail) -> tuple[str, ...]:
     return tuple(template.slot_names)
 
 
-def _check_finite(array: np.ndarray, name: str, fail) -> None:
-    if not np.isfinite(array).all():
+def _read_finite(archive: NpzArchive, name: str, dtypes, shape, fail, out=None) -> np.ndarray:
+    """The array ``name`` (see ``NpzArchive.read``), refused if a float in it is NaN or infinite."""
+    array = archive.read(name, dtypes, shape, out=out)
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
         raise fail(f"{name}: contains NaN or infinite values")
+    return array
 
 
 # -- the shipped model ---------------------------------------------------------

@@ -1,18 +1,37 @@
-"""Element-wise activation layers: ReLU, LeakyReLU, Sigmoid and Tanh. Each
-caches in a training-mode ``forward`` the one array its derivative needs (the
-output for ReLU, Sigmoid and Tanh, whose derivatives are functions of the
-output; the input for LeakyReLU) and nothing else.
+"""Element-wise activation layers: ReLU, LeakyReLU, Sigmoid and Tanh, and
+``ACTIVATIONS``, the table that registers them under the names configs,
+specs and checkpoints use. Each caches in a training-mode ``forward`` the one
+array its derivative needs (the output for ReLU, Sigmoid and Tanh, whose
+derivatives are functions of the output; the input for LeakyReLU) and
+nothing else. A new activation is one class here and one line in
+``ACTIVATIONS``; ``textbook.py`` shows each function and its derivative
+written plainly.
 """
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
-from digitpad.nn.layers import Layer
+from digitpad.nn.layers import Layer, SpecField
 
 
-class ReLU(Layer):
+class Activation(Layer):
+    """An element-wise function ``y = f(x)``, so ``dx = dy * f'(x)``.
+
+    ``preferred_initializer`` is the weight initialisation that keeps the
+    variance of this function's inputs steady from layer to layer.
+    """
+
+    preferred_initializer: ClassVar[str] = "xavier_normal"
+
+
+class ReLU(Activation):
     """max(x, 0); the derivative is 1 where the output is positive."""
+
+    type_name = "relu"
+    preferred_initializer = "he_normal"
 
     def __init__(self) -> None:
         self._outputs: np.ndarray | None = None
@@ -30,8 +49,13 @@ class ReLU(Layer):
         return grad_input
 
 
-class LeakyReLU(Layer):
+class LeakyReLU(Activation):
     """x for x > 0, ``negative_slope * x`` otherwise, so units never die."""
+
+    type_name = "leaky_relu"
+    preferred_initializer = "he_normal"
+    spec_fields = {"negative_slope": SpecField(float, minimum=0.0, maximum=1.0,
+                                               exclusive_maximum=True, default=0.01)}
 
     def __init__(self, negative_slope: float = 0.01) -> None:
         if not 0.0 <= negative_slope < 1.0:
@@ -51,12 +75,12 @@ class LeakyReLU(Layer):
         self._inputs = None
         return grad_input
 
-    def describe(self) -> dict:
-        return {"type": "leakyrelu", "negative_slope": self.negative_slope}
 
+class Sigmoid(Activation):
+    """1 / (1 + exp(-x)), computed without overflow for large |x|; the
+    derivative is ``y (1 - y)``."""
 
-class Sigmoid(Layer):
-    """1 / (1 + exp(-x)), computed without overflow for large |x|."""
+    type_name = "sigmoid"
 
     def __init__(self) -> None:
         self._outputs: np.ndarray | None = None
@@ -76,8 +100,10 @@ class Sigmoid(Layer):
         return grad_output * outputs * (1 - outputs)
 
 
-class Tanh(Layer):
+class Tanh(Activation):
     """Hyperbolic tangent; the derivative is 1 - tanh(x)^2."""
+
+    type_name = "tanh"
 
     def __init__(self) -> None:
         self._outputs: np.ndarray | None = None
@@ -95,21 +121,18 @@ class Tanh(Layer):
         return grad_output * (1 - outputs * outputs)
 
 
-ACTIVATIONS = {
-    "relu": ReLU,
-    "leaky_relu": LeakyReLU,
-    "sigmoid": Sigmoid,
-    "tanh": Tanh,
+# The registration: the names a config, a spec or a checkpoint may use.
+ACTIVATIONS: dict[str, type[Activation]] = {
+    activation.type_name: activation for activation in (ReLU, LeakyReLU, Sigmoid, Tanh)
 }
 
 
-def make_activation(name: str, negative_slope: float = 0.01) -> Layer:
-    """Build an activation layer from its name (as used in configs and checkpoints)."""
-    if name == "leaky_relu":
-        return LeakyReLU(negative_slope)
+def activation_type(name: str) -> type[Activation]:
+    """The activation class called ``name``, or ``ValueError`` listing the valid names."""
     try:
-        return ACTIVATIONS[name]()
-    except KeyError:
+        return ACTIVATIONS[name]
+    except (KeyError, TypeError):
         raise ValueError(
             f"unknown activation {name!r}; choose one of {', '.join(sorted(ACTIVATIONS))}"
         ) from None
+

@@ -2,7 +2,8 @@
 numerically stable (log-softmax is computed from shifted logits, never as
 ``log(softmax)``) and cheap: the gradient with respect to the logits is simply
 ``(probabilities - targets) / N``. Optional label smoothing mixes the one-hot
-target with the uniform distribution.
+target with the uniform distribution. ``textbook.py`` computes the same loss
+the direct way, ``-mean(sum(targets * log(softmax(logits))))``.
 """
 
 from __future__ import annotations

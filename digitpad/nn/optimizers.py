@@ -9,6 +9,8 @@ Weight decay is applied to the parameters selected by ``decay_mask`` — by
 default every parameter with more than one dimension, i.e. weights but not
 biases. SGD and Adam apply it as an L2 term added to the gradient; AdamW
 applies it decoupled from the gradient (Loshchilov & Hutter, 2019).
+``textbook.py`` writes each update rule out line by line, as in the papers;
+the versions here compute the same numbers in place.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ against before loading it, so a tampered checkpoint is refused by name.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
 import sys
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 import numpy as np
 
+from digitpad.storage.atomic import write_text_atomically
 from digitpad.storage.schema import Field, Integer, ListOf, MapOf, Nullable, Number, OneOf, Record
 from digitpad.train.status import RunStatus
 
@@ -103,11 +105,13 @@ class CSVLogger(Callback):
             with open(self.path, newline="") as stream:
                 kept_rows = [row for row in csv.DictReader(stream)
                              if row.get("epoch", "").isdigit() and int(row["epoch"]) <= trainer.epoch]
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path, "w", newline="") as stream:
-            writer = csv.DictWriter(stream, METRIC_COLUMNS, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(kept_rows)
+        # Replaced whole, so a crash here leaves the old log rather than a
+        # truncated one; epochs are then appended to it.
+        text = io.StringIO(newline="")
+        writer = csv.DictWriter(text, METRIC_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(kept_rows)
+        write_text_atomically(self.path, text.getvalue())
 
     def on_epoch_end(self, trainer, epoch, logs) -> None:
         row = {column: _format_number(logs.get(column)) for column in METRIC_COLUMNS}

@@ -1,5 +1,6 @@
 """The ``digitpad-train`` command (also ``scripts/train_mnist.py``): trains the
-MLP on MNIST without a window. Every hyperparameter has an option; a preset
+MLP on MNIST without a window. Every hyperparameter has an option, generated
+from the settings description in ``digitpad.train.config``; a preset
 supplies the rest. Exit codes: 0 success, 1 failure (a one-line message, no
 traceback, for every expected problem), 2 bad arguments, 130 interrupted —
 after Ctrl+C the run's ``last.npz`` holds the state reached, and
@@ -16,23 +17,16 @@ from pathlib import Path
 from typing import Sequence
 
 from digitpad import __version__
-from digitpad.train.config import PRESETS, SCHEDULES, TrainConfig, config_from_preset
+from digitpad.train.config import HYPERPARAMETERS, PRESETS, TrainConfig, config_from_preset
+from digitpad.train.settings import GROUPS, Setting, format_value
 from digitpad.train.status import RunStatus
-
-# Options that define a run; they cannot be combined with --resume, which
-# takes them from the run's config.json.
-_HYPERPARAMETERS = ("hidden_sizes", "activation", "dropout", "optimizer", "learning_rate",
-                    "momentum", "nesterov", "weight_decay", "max_grad_norm", "schedule",
-                    "warmup_epochs", "step_epochs", "gamma", "min_learning_rate", "batch_size",
-                    "epochs", "label_smoothing", "augment", "augment_strength", "augment_thickness",
-                    "augment_redraw", "augment_styles", "validation_size",
-                    "patience", "train_subset", "seed")
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def build_parser() -> argparse.ArgumentParser:
-    defaults = TrainConfig()
+    """One option per hyperparameter of the settings description, in its
+    groups, then the options that say where data and results go."""
     parser = argparse.ArgumentParser(
         prog="digitpad-train",
         description="Train digitpad's from-scratch NumPy network on MNIST. A preset gives every "
@@ -47,75 +41,35 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--preset", choices=sorted(PRESETS), default="default",
-                        help="starting point for every setting (default: %(default)s; "
-                             "'fast' reaches 98.5%% in under a minute, 'bundled' is the shipped model)")
+    summaries = "; ".join(f"'{name}': {preset.summary}" for name, preset in PRESETS.items())
+    parser.add_argument("--preset", choices=list(PRESETS), default="default",
+                        help=_escape(f"starting point for every setting (default: default; {summaries})"))
+    for group in GROUPS:
+        options = parser.add_argument_group(group)
+        for item in HYPERPARAMETERS:
+            if item.group == group:
+                _add_option(options, item)
+    _add_file_options(parser.add_argument_group("data and output"))
+    return parser
 
-    model = parser.add_argument_group("model")
-    model.add_argument("--hidden-sizes", type=int, nargs="+", metavar="N",
-                       help=f"units of each hidden layer (default: {' '.join(map(str, defaults.hidden_sizes))})")
-    model.add_argument("--activation", choices=["relu", "leaky_relu", "sigmoid", "tanh"],
-                       help=f"hidden-layer activation (default: {defaults.activation})")
-    model.add_argument("--dropout", type=float, metavar="RATE",
-                       help=f"dropout rate after each hidden layer, 0 disables (default: {defaults.dropout})")
 
-    optimiser = parser.add_argument_group("optimiser")
-    optimiser.add_argument("--optimizer", choices=["sgd", "adam", "adamw"],
-                           help=f"update rule (default: {defaults.optimizer})")
-    optimiser.add_argument("--learning-rate", type=float, metavar="LR",
-                           help=f"peak learning rate (default: {defaults.learning_rate})")
-    optimiser.add_argument("--momentum", type=float,
-                           help=f"SGD momentum (default: {defaults.momentum})")
-    optimiser.add_argument("--nesterov", action=argparse.BooleanOptionalAction, default=None,
-                           help="use Nesterov momentum with SGD (default: off)")
-    optimiser.add_argument("--weight-decay", type=float, metavar="WD",
-                           help="L2 penalty for sgd/adam, decoupled decay for adamw "
-                                f"(default: {defaults.weight_decay})")
-    optimiser.add_argument("--max-grad-norm", type=float, metavar="NORM",
-                           help="clip gradients to this global norm, 0 disables (default: 0)")
+def _add_option(options: argparse._ArgumentGroup, item: Setting) -> None:
+    """The option of one setting; None when not given, so the preset's value stays."""
+    default = (" ".join(map(str, item.default)) if item.kind is tuple
+               else format_value(None, item.default))
+    help_text = _escape(f"{item.help} (default: {default})")
+    if item.kind is bool:
+        options.add_argument(item.option, action=argparse.BooleanOptionalAction, default=None,
+                             help=help_text)
+    elif item.kind is tuple:
+        options.add_argument(item.option, type=int, nargs="+", metavar=item.metavar, help=help_text)
+    elif item.choices:
+        options.add_argument(item.option, choices=item.choices, help=help_text)
+    else:
+        options.add_argument(item.option, type=item.kind, metavar=item.metavar, help=help_text)
 
-    schedule = parser.add_argument_group("learning-rate schedule")
-    schedule.add_argument("--schedule", choices=SCHEDULES,
-                          help=f"how the learning rate changes (default: {defaults.schedule})")
-    schedule.add_argument("--warmup-epochs", type=float, metavar="E",
-                          help="linear warm-up length in epochs (default: 0)")
-    schedule.add_argument("--step-epochs", type=int, metavar="E",
-                          help=f"step schedule: decay every E epochs (default: {defaults.step_epochs})")
-    schedule.add_argument("--gamma", type=float,
-                          help=f"step schedule: decay factor (default: {defaults.gamma})")
-    schedule.add_argument("--min-learning-rate", type=float, metavar="LR",
-                          help="cosine schedule: final learning rate (default: 0)")
 
-    training = parser.add_argument_group("training")
-    training.add_argument("--epochs", type=int, help=f"passes over the data (default: {defaults.epochs})")
-    training.add_argument("--batch-size", type=int, help=f"digits per step (default: {defaults.batch_size})")
-    training.add_argument("--label-smoothing", type=float, metavar="S",
-                          help="mix the one-hot targets with S of the uniform distribution (default: 0)")
-    training.add_argument("--validation-size", type=int, metavar="N",
-                          help="training digits held out (stratified) to pick the best epoch, 0 disables "
-                               f"(default: {defaults.validation_size})")
-    training.add_argument("--patience", type=int, metavar="E",
-                          help="stop after E epochs without validation improvement, 0 disables (default: 0)")
-    training.add_argument("--train-subset", type=int, metavar="N",
-                          help="train on a stratified subset of N digits, 0 uses all (default: 0)")
-    training.add_argument("--seed", type=int, help=f"random seed; same seed, same weights (default: {defaults.seed})")
-
-    augmentation = parser.add_argument_group("augmentation")
-    augmentation.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None,
-                              help="random affine + elastic distortion of training digits (default: off)")
-    augmentation.add_argument("--augment-strength", type=float, metavar="S",
-                              help="scale of every distortion, 1 is the tuned default (default: 1)")
-    augmentation.add_argument("--augment-thickness", type=float, metavar="T",
-                              help="randomly thicken or thin strokes by up to T (0-1), to cover thin "
-                                   "and thick pens (default: 0)")
-    augmentation.add_argument("--augment-redraw", type=float, metavar="P",
-                              help="redraw a fraction P of training digits from their skeleton with "
-                                   "a random round pen, like canvas strokes (default: 0)")
-    augmentation.add_argument("--augment-styles", type=float, metavar="P",
-                              help="rewrite a fraction P of training 1s and 7s the continental way "
-                                   "(up-stroke on the 1, crossed 7) (default: 0)")
-
-    files = parser.add_argument_group("data and output")
+def _add_file_options(files: argparse._ArgumentGroup) -> None:
     files.add_argument("--data-dir", type=Path, metavar="DIR",
                        help="folder holding the MNIST files; only it is searched (without it: "
                             "$DIGITPAD_MNIST_DIR, then the user cache, downloading when missing)")
@@ -126,37 +80,60 @@ def build_parser() -> argparse.ArgumentParser:
     files.add_argument("--resume", type=Path, metavar="RUN_DIR",
                        help="continue a stopped run from RUN_DIR/last.npz with its own settings")
     files.add_argument("--quiet", action="store_true", help="no progress bars")
-    return parser
 
 
-def _config_from_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> TrainConfig:
-    overrides = {name: getattr(args, name) for name in _HYPERPARAMETERS}
+def _escape(text: str) -> str:
+    """Help text with its per cent signs kept from argparse's formatting."""
+    return text.replace("%", "%%")
+
+
+def _config_and_run_dir(parser: argparse.ArgumentParser,
+                        args: argparse.Namespace) -> tuple[TrainConfig | None, Path]:
+    """What to train and where; exits with a usage error for bad settings.
+    A resumed run takes its settings from its config.json, so none may be given."""
+    given = [item for item in HYPERPARAMETERS if getattr(args, item.name) is not None]
+    if args.resume is not None:
+        if given or args.preset != "default" or args.output_dir is not None:
+            options = ", ".join(item.option for item in given) or "--preset/--output-dir"
+            parser.error(f"--resume takes its settings from RUN_DIR/config.json; do not combine it with {options}")
+        return None, args.resume
     try:
-        return config_from_preset(args.preset, **overrides)
+        config = config_from_preset(args.preset, **{item.name: getattr(args, item.name) for item in given})
     except ValueError as error:
         parser.error(str(error))
-        raise  # unreachable: parser.error exits
+    stamp = _datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return config, args.output_dir or Path("runs") / f"{stamp}-{config.preset}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.resume is not None:
-        given = [name for name in _HYPERPARAMETERS if getattr(args, name) is not None]
-        if given or args.preset != "default" or args.output_dir is not None:
-            options = ", ".join("--" + name.replace("_", "-") for name in given) or "--preset/--output-dir"
-            parser.error(f"--resume takes its settings from RUN_DIR/config.json; do not combine it with {options}")
-        config, run_dir = None, args.resume
-    else:
-        config = _config_from_args(parser, args)
-        stamp = _datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-        run_dir = args.output_dir or Path("runs") / f"{stamp}-{config.preset}"
+    config, run_dir = _config_and_run_dir(parser, args)
 
     # Imported here so that --help and argument errors stay instant.
     from digitpad.model.checkpoint import CheckpointError
     from digitpad.data.mnist.idx import MnistError
-    from digitpad.train.run import RunError, run_training
+    from digitpad.train.run import RunError
     from digitpad.train.trainer import TrainingDiverged
+
+    try:
+        result = _train(config, run_dir, args)
+    except KeyboardInterrupt:
+        print("\nInterrupted.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except (MnistError, CheckpointError, RunError, TrainingDiverged) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except OSError as error:
+        name = f"{error.filename}: " if error.filename else ""
+        print(f"error: {name}{error.strerror or error}", file=sys.stderr)
+        return EXIT_FAILURE
+    return _report(result)
+
+
+def _train(config: TrainConfig | None, run_dir: Path, args: argparse.Namespace):
+    """``run_training`` with Ctrl+C asking the trainer to stop and save."""
+    from digitpad.train.run import run_training
 
     trainers = []
 
@@ -172,23 +149,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     previous_handler = signal.signal(signal.SIGINT, request_stop)
     try:
-        result = run_training(config, run_dir, data_dir=args.data_dir, resume=args.resume is not None,
-                              progress_bar=not args.quiet, download=not args.no_download,
-                              download_progress=None if args.quiet else _download_progress(),
-                              on_trainer=trainers.append)
-    except KeyboardInterrupt:
-        print("\nInterrupted.", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except (MnistError, CheckpointError, RunError, TrainingDiverged) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_FAILURE
-    except OSError as error:
-        name = f"{error.filename}: " if error.filename else ""
-        print(f"error: {name}{error.strerror or error}", file=sys.stderr)
-        return EXIT_FAILURE
+        return run_training(config, run_dir, data_dir=args.data_dir, resume=args.resume is not None,
+                            progress_bar=not args.quiet, download=not args.no_download,
+                            download_progress=None if args.quiet else _download_progress(),
+                            on_trainer=trainers.append)
     finally:
         signal.signal(signal.SIGINT, previous_handler)
 
+
+def _report(result) -> int:
+    """Say how the run ended; the exit code."""
     if result.status == RunStatus.STOPPED:
         print(f"Interrupted after {result.train_seconds:.1f} s of training; progress saved to "
               f"{result.last_path}\nContinue with: digitpad-train --resume {result.run_dir}",

@@ -1,8 +1,11 @@
-"""Evaluation reports: test accuracy, per-class precision and recall, the
-confusion matrix (all computed with scikit-learn's metrics) and every
-misclassified test digit with its predicted probabilities. ``write_report``
-stores it in a run folder as ``report.json`` (for programs, including the
-app's misclassified-digits browser) and ``report.md`` (for people).
+"""Evaluation reports: test accuracy, per-class precision, recall and F1, the
+confusion matrix and every misclassified test digit with its predicted
+probabilities. The metrics are computed from the confusion matrix with NumPy
+alone, so the standalone app (which leaves scikit-learn out) scores exactly
+as training from source does; the tests check them against scikit-learn's.
+``write_report`` stores a report in a run folder as ``report.json`` (for
+programs, including the app's misclassified-digits browser) and
+``report.md`` (for people).
 """
 
 from __future__ import annotations
@@ -39,9 +42,7 @@ class DigitPredictions:
 
     def confusion_matrix(self) -> np.ndarray:
         """``(C, C)`` counts, rows the true digit, columns the prediction."""
-        classes = self.probabilities.shape[1]
-        pairs = self.labels.astype(np.int64) * classes + self.predictions
-        return np.bincount(pairs, minlength=classes * classes).reshape(classes, classes)
+        return confusion_matrix(self.labels, self.predictions, self.probabilities.shape[1])
 
     def misclassified(self, true_digit: int | None = None,
                       predicted_digit: int | None = None) -> np.ndarray:
@@ -57,30 +58,27 @@ class DigitPredictions:
         return indices[np.argsort(-confidence, kind="stable")]
 
 
+def confusion_matrix(labels: np.ndarray, predictions: np.ndarray, num_classes: int) -> np.ndarray:
+    """``(C, C)`` int64 counts, rows the true class, columns the predicted one."""
+    pairs = np.asarray(labels, np.int64) * num_classes + np.asarray(predictions, np.int64)
+    return np.bincount(pairs, minlength=num_classes * num_classes).reshape(num_classes, num_classes)
+
+
 def class_metrics(labels: np.ndarray, predictions: np.ndarray, num_classes: int):
     """``(precision, recall, f1, support, confusion_matrix)`` per class.
 
-    scikit-learn computes them when it is installed. The standalone app
-    leaves scikit-learn (and the SciPy it needs) out, which would triple its
-    size; there the same figures come from the confusion matrix in NumPy.
+    A class never predicted has precision 0, one absent from ``labels``
+    recall 0, and F1 is 0 when both are (scikit-learn's ``zero_division=0``).
     """
-    classes = list(range(num_classes))
-    try:
-        from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
-    except ImportError:
-        matrix = np.bincount(np.asarray(labels, np.int64) * num_classes + predictions,
-                             minlength=num_classes * num_classes).reshape(num_classes, num_classes)
-        correct = np.diag(matrix).astype(np.float64)
-        support = matrix.sum(axis=1)
-        predicted = matrix.sum(axis=0)
-        precision = np.divide(correct, predicted, out=np.zeros(num_classes), where=predicted > 0)
-        recall = np.divide(correct, support, out=np.zeros(num_classes), where=support > 0)
-        total = precision + recall
-        f1 = np.divide(2 * precision * recall, total, out=np.zeros(num_classes), where=total > 0)
-        return precision, recall, f1, support, matrix
-    precision, recall, f1, support = precision_recall_fscore_support(
-        labels, predictions, labels=classes, zero_division=0)
-    return precision, recall, f1, support, confusion_matrix(labels, predictions, labels=classes)
+    matrix = confusion_matrix(labels, predictions, num_classes)
+    correct = np.diag(matrix).astype(np.float64)
+    support = matrix.sum(axis=1)
+    predicted = matrix.sum(axis=0)
+    precision = np.divide(correct, predicted, out=np.zeros(num_classes), where=predicted > 0)
+    recall = np.divide(correct, support, out=np.zeros(num_classes), where=support > 0)
+    total = precision + recall
+    f1 = np.divide(2 * precision * recall, total, out=np.zeros(num_classes), where=total > 0)
+    return precision, recall, f1, support, matrix
 
 
 def evaluation_report(model: MLP, images: np.ndarray, labels: np.ndarray) -> dict:

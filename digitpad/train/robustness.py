@@ -6,7 +6,7 @@ noise the image-file path, which separates ink from a noisy background). The "dr
 the model never saw — as pen strokes through the canvas's own renderer at
 several pen widths and sizes, which is what a person drawing experiences.
 Everything is seeded; ``progress`` reports each finished curve so a window can
-plot them live.
+plot them live (``PartMeasured`` gives each report a type).
 """
 
 from __future__ import annotations
@@ -45,6 +45,10 @@ class Curve:
         return {"name": self.name, "title": self.title, "unit": self.unit, "values": self.values,
                 "accuracy": self.accuracy}
 
+    def mean_accuracy(self) -> float:
+        """The accuracy averaged over every point of every series."""
+        return float(np.mean([np.mean(series) for series in self.accuracy.values()]))
+
 
 @dataclass
 class RobustnessReport:
@@ -57,6 +61,23 @@ class RobustnessReport:
         return {"mnist_accuracy": self.mnist_accuracy, "drawn_accuracy": self.drawn_accuracy,
                 "template_accuracy": self.template_accuracy,
                 "curves": [curve.to_dict() for curve in self.curves]}
+
+
+@dataclass(frozen=True)
+class PartMeasured:
+    """One finished part of the report, as ``robustness_report`` announces it
+    to ``progress(step, result)``, typed: a curve, a headline accuracy, or
+    (for the redrawn digits) both."""
+
+    step: str                          # "mnist", a perturbation's name, "drawn" or "templates"
+    curve: Curve | None = None
+    accuracy: float | None = None      # the headline figure of "mnist", "drawn" and "templates"
+
+    @classmethod
+    def from_progress(cls, step: str, result) -> "PartMeasured":
+        if step in ("mnist", "templates"):
+            return cls(step, accuracy=float(result))
+        return cls(step, curve=result, accuracy=result.mean_accuracy() if step == "drawn" else None)
 
 
 def _transform(images: np.ndarray, rotation_degrees: float = 0.0, scale: float = 1.0,
@@ -193,7 +214,7 @@ def robustness_report(model: MLP, test_images: np.ndarray, test_labels: np.ndarr
             notify(name, curve)
         drawn = drawn_curves(model, images[:drawn_sample], labels[:drawn_sample], should_stop=stop)
         report.curves.append(drawn)
-        report.drawn_accuracy = float(np.mean([np.mean(series) for series in drawn.accuracy.values()]))
+        report.drawn_accuracy = drawn.mean_accuracy()
         notify("drawn", drawn)
         if stop():
             return None

@@ -11,6 +11,7 @@ created, so a missing data set leaves no half-made run behind.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import dataclass, field
@@ -19,11 +20,11 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from digitpad.model.checkpoint import (INPUT_SIZE, NUM_CLASSES, CheckpointError, checkpoint_metadata,
-                                       read_checkpoint, save_checkpoint)
+from digitpad.model.checkpoint import (INPUT_SIZE, NUM_CLASSES, Checkpoint, CheckpointError,
+                                       checkpoint_metadata, read_checkpoint, save_checkpoint)
 from digitpad.data.augment.distortions import AugmentConfig
 from digitpad.data.mnist.batches import batch_count
-from digitpad.data.mnist.dataset import dataset_checksums, load_mnist
+from digitpad.data.mnist.dataset import as_float_images, dataset_checksums, load_mnist
 from digitpad.data.mnist.split import stratified_split, subset_indices
 from digitpad.data.augment.training import TrainingAugmentation
 from digitpad.nn import (MLP, OPTIMIZERS, ConstantSchedule, CosineSchedule, Optimizer,
@@ -89,12 +90,6 @@ class RunResult:
         return self.run_dir / "last.npz"
 
 
-def to_float_images(images: np.ndarray) -> np.ndarray:
-    """uint8 ``(N, 28, 28)`` -> float32 ``(N, 784)`` in [0, 1]."""
-    flat = images.reshape(len(images), -1)
-    return np.multiply(flat, np.float32(1 / 255), dtype=np.float32)
-
-
 def load_training_data(config: TrainConfig, data_dir: str | os.PathLike | None = None, *,
                        download: bool = True, environ: Mapping[str, str] | None = None,
                        cache_dir: str | os.PathLike | None = None,
@@ -115,11 +110,11 @@ def load_training_data(config: TrainConfig, data_dir: str | os.PathLike | None =
     validation_images = validation_labels = None
     if config.validation_size:
         kept, held_out = stratified_split(train_labels, config.validation_size, config.seed)
-        validation_images = to_float_images(train_images[held_out])
+        validation_images = as_float_images(train_images[held_out])
         validation_labels = train_labels[held_out]
         train_images, train_labels = train_images[kept], train_labels[kept]
-    return MnistData(to_float_images(train_images), train_labels, validation_images,
-                     validation_labels, to_float_images(test_images),
+    return MnistData(as_float_images(train_images), train_labels, validation_images,
+                     validation_labels, as_float_images(test_images),
                      test_labels.astype(np.int64), checksums)
 
 
@@ -189,91 +184,131 @@ def run_training(config: TrainConfig | None, run_dir: str | os.PathLike, *,
     ``TrainingDiverged`` (whose message names the last good checkpoint).
     """
     run_dir = Path(run_dir)
-    last_path = run_dir / "last.npz"
-    resumed = None
     if resume:
-        config = read_run_config(run_dir)
-        if not last_path.exists():
-            raise RunError(f"{last_path}: nothing to resume (the run saved no checkpoint yet)")
-        resumed = read_checkpoint(last_path)
-        if "trainer" not in resumed.metadata or resumed.optimizer_state is None:
-            raise RunError(f"{last_path}: not a resumable checkpoint (no training state)")
+        config, resumed = _resumable_run(run_dir)
     else:
-        if config is None:
-            raise ValueError("a config is needed unless resuming")
-        config.validate()
-        if last_path.exists() or (run_dir / CONFIG_FILE).exists():
-            raise RunError(f"{run_dir} already holds a training run; resume it with --resume "
-                           "or choose another output folder")
-
+        resumed = None
+        _check_new_run(config, run_dir)
     if data is None:
         data = load_training_data(config, data_dir, download=download, environ=environ,
                                   cache_dir=cache_dir, download_progress=download_progress)
     if not resume:
         run_dir.mkdir(parents=True, exist_ok=True)
         write_text_atomically(run_dir / CONFIG_FILE, json.dumps(config.to_dict(), indent=2) + "\n")
-    rng = np.random.default_rng(config.seed)
-    model = build_model(config, rng)
-    optimizer = build_optimizer(config, model)
-    if resumed is not None:
-        if resumed.model.architecture() != model.architecture():
-            raise RunError(f"{last_path}: the saved network {resumed.model.architecture()} is not "
-                           f"the one {run_dir / CONFIG_FILE} describes {model.architecture()}")
-        try:
-            model.load_state_dict(resumed.model.state_dict())
-            optimizer.load_state_dict(resumed.optimizer_state)
-        except ValueError as error:
-            raise RunError(f"{last_path}: the saved weights or optimizer state do not fit the run "
-                           f"({error})") from error
+    standard, checkpoints = _standard_callbacks(config, data, run_dir, progress_bar)
+    trainer = _build_trainer(config, data, run_dir, resumed, [*standard, *callbacks])
+    if on_trainer is not None:
+        on_trainer(trainer)
+    status = _train(trainer, data, checkpoints)
+    if status == RunStatus.STOPPED:
+        return RunResult(run_dir, status, trainer.model, trainer.history.epochs, None,
+                         trainer.elapsed_seconds)
+    return _finish_with_report(run_dir, trainer, status, data, checkpoints)
+
+
+def _resumable_run(run_dir: Path) -> tuple[TrainConfig, Checkpoint]:
+    """The configuration and ``last.npz`` of a run to resume, checked for a training state."""
+    config = read_run_config(run_dir)
+    last_path = run_dir / "last.npz"
+    if not last_path.exists():
+        raise RunError(f"{last_path}: nothing to resume (the run saved no checkpoint yet)")
+    resumed = read_checkpoint(last_path)
+    if "trainer" not in resumed.metadata or resumed.optimizer_state is None:
+        raise RunError(f"{last_path}: not a resumable checkpoint (no training state)")
+    return config, resumed
+
+
+def _check_new_run(config: TrainConfig | None, run_dir: Path) -> None:
+    if config is None:
+        raise ValueError("a config is needed unless resuming")
+    config.validate()
+    if (run_dir / "last.npz").exists() or (run_dir / CONFIG_FILE).exists():
+        raise RunError(f"{run_dir} already holds a training run; resume it with --resume "
+                       "or choose another output folder")
+
+
+def _run_metadata(config: TrainConfig, data: MnistData) -> dict:
+    """What every checkpoint of the run records about its training and data."""
+    validation_count = len(data.validation_labels) if data.validation_labels is not None else 0
+    return {"training": config.to_dict(),
+            "dataset": {"name": "MNIST", "checksums": data.checksums,
+                        "train_count": int(len(data.train_labels)),
+                        "validation_count": int(validation_count)}}
+
+
+def _standard_callbacks(config: TrainConfig, data: MnistData, run_dir: Path,
+                        progress_bar: bool) -> tuple[list[Callback], ModelCheckpoint]:
+    """The schedule, ``metrics.csv``, early stopping, checkpoints and the
+    progress bar, in the order they run, and the ``ModelCheckpoint`` among them."""
     steps_per_epoch = batch_count(len(data.train_images), config.batch_size)
-
-    def metadata() -> dict:
-        return {"training": config.to_dict(),
-                "dataset": {"name": "MNIST", "checksums": data.checksums,
-                            "train_count": int(len(data.train_labels)),
-                            "validation_count": int(len(data.validation_labels))
-                            if data.validation_labels is not None else 0}}
-
-    try:
-        checkpoint_metadata(model, metadata(), optimizer)
-    except CheckpointError as error:
-        raise RunError(f"{run_dir}: this run could not save its model ({error})") from None
-    has_validation = data.validation is not None
-    checkpoints = ModelCheckpoint(run_dir, metadata, monitor="val_accuracy" if has_validation else None)
+    monitor = "val_accuracy" if data.validation is not None else None
     standard: list[Callback] = [LearningRateScheduler(build_schedule(config, steps_per_epoch)),
                                 CSVLogger(run_dir / "metrics.csv")]
     if config.patience:
         standard.append(EarlyStopping("val_accuracy", "max", config.patience))
+    checkpoints = ModelCheckpoint(run_dir, functools.partial(_run_metadata, config, data),
+                                  monitor=monitor)
     standard.append(checkpoints)
     if progress_bar:
         standard.append(ProgressBar())
+    return standard, checkpoints
+
+
+def _build_trainer(config: TrainConfig, data: MnistData, run_dir: Path, resumed: Checkpoint | None,
+                   callbacks: list[Callback]) -> Trainer:
+    """A trainer for the run's model and optimiser, at the resumed run's
+    position when there is one."""
+    rng = np.random.default_rng(config.seed)
+    model = build_model(config, rng)
+    optimizer = build_optimizer(config, model)
+    if resumed is not None:
+        _restore_weights(resumed, model, optimizer, run_dir)
+    try:
+        checkpoint_metadata(model, _run_metadata(config, data), optimizer)
+    except CheckpointError as error:
+        raise RunError(f"{run_dir}: this run could not save its model ({error})") from None
     trainer = Trainer(model, optimizer, SoftmaxCrossEntropy(config.label_smoothing),
                       batch_size=config.batch_size, epochs=config.epochs, rng=rng,
                       augment=build_augment(config, data.train_images, data.train_labels),
-                      max_grad_norm=config.max_grad_norm,
-                      callbacks=[*standard, *callbacks])
+                      max_grad_norm=config.max_grad_norm, callbacks=callbacks)
     if resumed is not None:
         try:
             trainer.load_state_dict(resumed.metadata["trainer"], resumed.state_arrays,
                                     sample_count=len(data.train_images))
         except ValueError as error:
-            raise RunError(f"{last_path}: invalid training state: {error}") from error
-    if on_trainer is not None:
-        on_trainer(trainer)
+            raise RunError(f"{run_dir / 'last.npz'}: invalid training state: {error}") from error
+    return trainer
 
+
+def _restore_weights(resumed: Checkpoint, model: MLP, optimizer: Optimizer, run_dir: Path) -> None:
+    last_path = run_dir / "last.npz"
+    if resumed.model.architecture() != model.architecture():
+        raise RunError(f"{last_path}: the saved network {resumed.model.architecture()} is not "
+                       f"the one {run_dir / CONFIG_FILE} describes {model.architecture()}")
     try:
-        status = trainer.fit(data.train_images, data.train_labels, data.validation)
+        model.load_state_dict(resumed.model.state_dict())
+        optimizer.load_state_dict(resumed.optimizer_state)
+    except ValueError as error:
+        raise RunError(f"{last_path}: the saved weights or optimizer state do not fit the run "
+                       f"({error})") from error
+
+
+def _train(trainer: Trainer, data: MnistData, checkpoints: ModelCheckpoint) -> RunStatus:
+    try:
+        return trainer.fit(data.train_images, data.train_labels, data.validation)
     except TrainingDiverged as error:
         kept = checkpoints.last_path if checkpoints.last_path.exists() else None
         where = f"; the last good checkpoint is {kept}" if kept else "; no checkpoint was saved"
         raise TrainingDiverged(f"training diverged: {error}{where}") from error
 
-    history = trainer.history.epochs
-    if status == RunStatus.STOPPED:
-        return RunResult(run_dir, status, model, history, None, trainer.elapsed_seconds)
 
-    # The deliverable is the best epoch by validation accuracy (the last epoch
-    # when there is no validation set), scored once on the test set.
+def _finish_with_report(run_dir: Path, trainer: Trainer, status: RunStatus, data: MnistData,
+                        checkpoints: ModelCheckpoint) -> RunResult:
+    """Score the run's deliverable on the test set and write the report.
+
+    The deliverable is the best epoch by validation accuracy (the last epoch
+    when there is no validation set), scored once on the test set.
+    """
     best = read_checkpoint(checkpoints.best_path)
     report = evaluation_report(best.model, data.test_images, data.test_labels)
     write_report(report, run_dir)
@@ -282,4 +317,5 @@ def run_training(config: TrainConfig | None, run_dir: str | os.PathLike, *,
                                 "train_seconds": round(trainer.elapsed_seconds, 2),
                                 "epochs_trained": trainer.epoch}
     save_checkpoint(best.model, checkpoints.best_path, best.metadata)
-    return RunResult(run_dir, status, best.model, history, report, trainer.elapsed_seconds)
+    return RunResult(run_dir, status, best.model, trainer.history.epochs, report,
+                     trainer.elapsed_seconds)

@@ -237,20 +237,50 @@ class Trainer:
         generator_name = type(self.rng.bit_generator).__name__
         if generator_name not in RNG_STATE_SCHEMAS:
             raise ValueError(f"cannot restore the random state of a {generator_name} generator")
-        schema = Record({
+        checked = self._state_schema(batches_per_epoch, generator_name).validate(state, "trainer")
+        self._check_position(checked, batches_per_epoch, sample_count)
+        permutation = _checked_saved_arrays(arrays, checked["batch_index"], sample_count)
+        # Callback states are bounded by the epochs completed, known only now.
+        callbacks = [callback for callback in self.callbacks if callback.state_key]
+        callback_states = Record(
+            {callback.state_key: callback.state_schema(checked["epoch"]) for callback in callbacks},
+            required=[callback.state_key for callback in callbacks],
+        ).validate(state.get("callbacks"), "trainer.callbacks")
+
+        # Everything checked; the generator state goes first because NumPy
+        # may still refuse it, and it is the one change undone on failure.
+        self._restore_rng_state(checked["rng_state"], generator_name)
+        self.epoch = checked["epoch"]
+        self.batch_index = checked["batch_index"]
+        self.global_step = checked["global_step"]
+        self.batches_per_epoch = batches_per_epoch
+        self.elapsed_seconds = checked["elapsed_seconds"]
+        self._loss_sum = checked["running"]["loss_sum"]
+        self._correct = checked["running"]["correct"]
+        self._seen = checked["running"]["seen"]
+        self.permutation = permutation
+        for callback in callbacks:
+            callback.load_state_dict(callback_states[callback.state_key])
+
+    def _state_schema(self, batches_per_epoch: int, generator_name: str) -> Record:
+        """The types and bounds of a saved state; the invariants between its
+        fields are checked by ``_check_position``."""
+        return Record({
             "epoch": Integer(0, self.epochs),
             "batch_index": Integer(0, batches_per_epoch - 1),
-            "global_step": Integer(0),      # bounded by its invariant below
+            "global_step": Integer(0),      # bounded by its invariant
             "elapsed_seconds": Number(0),
             "running": Record({"loss_sum": Number(0), "correct": Integer(0), "seen": Integer(0)},
                               required=["loss_sum", "correct", "seen"]),
             "rng_state": RNG_STATE_SCHEMAS[generator_name],
         }, required=["epoch", "batch_index", "global_step", "elapsed_seconds", "running",
                      "rng_state"])
-        checked = schema.validate(state, "trainer")
+
+    def _check_position(self, checked: Mapping, batches_per_epoch: int, sample_count: int) -> None:
+        """The invariants the loop keeps: the step count, the position in the
+        epoch and the running sums agree with each other and the optimiser."""
         epoch, batch_index, global_step = checked["epoch"], checked["batch_index"], checked["global_step"]
         running = checked["running"]
-
         if global_step != epoch * batches_per_epoch + batch_index:
             raise SchemaError("trainer.global_step",
                               f"{global_step} does not match epoch {epoch} and batch {batch_index} "
@@ -270,44 +300,29 @@ class Trainer:
             raise SchemaError("trainer.running.correct",
                               f"{running['correct']} correct out of {running['seen']} digits seen")
 
-        # The arrays are exactly what state_dict writes: the epoch's order, mid-epoch only.
-        unexpected = sorted(set(arrays) - ({"permutation"} if batch_index else set()))
-        if unexpected:
-            raise SchemaError(f"state.{unexpected[0]}", "unexpected array for a state at batch "
-                                                        f"{batch_index}")
-        permutation = None
-        if batch_index:
-            if "permutation" not in arrays:
-                raise SchemaError("state.permutation", "missing; a mid-epoch training state needs it")
-            permutation = _checked_permutation(arrays["permutation"], sample_count)
-
-        # Callback states are bounded by the epochs completed, known only now.
-        callbacks = [callback for callback in self.callbacks if callback.state_key]
-        callback_states = Record(
-            {callback.state_key: callback.state_schema(epoch) for callback in callbacks},
-            required=[callback.state_key for callback in callbacks],
-        ).validate(state.get("callbacks"), "trainer.callbacks")
-
-        # Everything checked; NumPy may still refuse a generator state it
-        # cannot represent, so that is tried first and undone on failure.
+    def _restore_rng_state(self, rng_state: Mapping, generator_name: str) -> None:
         previous_rng_state = self.rng.bit_generator.state
         try:
-            self.rng.bit_generator.state = checked["rng_state"]
+            self.rng.bit_generator.state = rng_state
         except (TypeError, ValueError, OverflowError) as error:
             self.rng.bit_generator.state = previous_rng_state
             raise SchemaError("trainer.rng_state",
                               f"not a valid {generator_name} state ({error})") from None
-        self.epoch = epoch
-        self.batch_index = batch_index
-        self.global_step = global_step
-        self.batches_per_epoch = batches_per_epoch
-        self.elapsed_seconds = checked["elapsed_seconds"]
-        self._loss_sum = running["loss_sum"]
-        self._correct = running["correct"]
-        self._seen = running["seen"]
-        self.permutation = permutation
-        for callback in callbacks:
-            callback.load_state_dict(callback_states[callback.state_key])
+
+
+def _checked_saved_arrays(arrays: Mapping[str, np.ndarray], batch_index: int,
+                          sample_count: int) -> np.ndarray | None:
+    """The epoch's order saved mid-epoch (``None`` at an epoch boundary);
+    the arrays must be exactly what ``state_dict`` writes."""
+    unexpected = sorted(set(arrays) - ({"permutation"} if batch_index else set()))
+    if unexpected:
+        raise SchemaError(f"state.{unexpected[0]}", "unexpected array for a state at batch "
+                                                    f"{batch_index}")
+    if not batch_index:
+        return None
+    if "permutation" not in arrays:
+        raise SchemaError("state.permutation", "missing; a mid-epoch training state needs it")
+    return _checked_permutation(arrays["permutation"], sample_count)
 
 
 def _checked_permutation(array: np.ndarray, sample_count: int) -> np.ndarray:

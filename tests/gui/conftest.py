@@ -1,5 +1,5 @@
 """Fixtures for the GUI tests: a private settings file and data folders, the
-bundled model and a shown main window. Pen input comes from
+bundled model, a session with it and a shown main window. Pen input comes from
 ``digitpad.gui.synthetic_input`` (real QMouseEvents with the button held)."""
 
 import pytest
@@ -10,6 +10,7 @@ from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
 from digitpad.gui.app_paths import AppPaths
 from digitpad.gui.main_window import MainWindow
 from digitpad.gui.settings import AppSettings
+from digitpad.session import Session
 
 
 @pytest.fixture
@@ -30,9 +31,14 @@ def bundled():
 
 
 @pytest.fixture
-def window(qtbot, settings, paths, bundled):
+def session(paths, bundled):
     model, path, metadata = bundled
-    main_window = MainWindow(settings, paths, model, path, metadata)
+    return Session.start(model, path, metadata, paths.data_dir)
+
+
+@pytest.fixture
+def window(qtbot, settings, paths, session):
+    main_window = MainWindow(settings, paths, session)
     qtbot.addWidget(main_window)
     main_window.resize(1000, 640)
     main_window.show()

@@ -10,6 +10,7 @@ from PySide6.QtTest import QTest
 
 from digitpad.data.handwriting.export_file import read_samples
 from digitpad.data.handwriting.store import PersonalSamples
+from digitpad.gui.background import MnistSource
 from digitpad.gui.synthetic_input import write_digit, write_number
 
 
@@ -17,7 +18,7 @@ def test_pressing_a_digit_key_saves_the_drawing_as_that_digit(window, paths):
     write_digit(window.canvas, 1)
     strokes = window.canvas.strokes()
     QTest.keyClick(window, Qt.Key.Key_7)
-    samples = window.personalSamples()
+    samples = window.session().samples
     assert len(samples) == 1 and samples.samples[0].label == 7
     saved = PersonalSamples(paths.data_dir / "samples.journal")
     assert saved.load() is None
@@ -31,15 +32,15 @@ def test_pressing_a_digit_key_saves_the_drawing_as_that_digit(window, paths):
 def test_clicking_a_bar_labels_too_and_nothing_drawn_saves_nothing(window):
     assert not window.labelDrawing(3)
     write_digit(window.canvas, 3)
-    window.probabilityBars.digitClicked.emit(3)
-    assert [sample.label for sample in window.personalSamples().samples] == [3]
+    window.resultPanel.probabilityBars.digitClicked.emit(3)
+    assert [sample.label for sample in window.session().samples.samples] == [3]
 
 
 def test_labelling_a_number_saves_the_digit_being_written(window):
     window.resize(1300, 640)
     write_number(window.canvas, "47")
     QTest.keyClick(window, Qt.Key.Key_7)
-    sample = window.personalSamples().samples[0]
+    sample = window.session().samples.samples[0]
     assert sample.label == 7
     assert len(sample.strokes) == 1                      # the 7's stroke only
     assert not window.canvas.isEmpty()                   # the 4 is still there
@@ -49,8 +50,8 @@ def test_my_handwriting_window(window, tmp_path, qtbot, warnings):
     for digit in (2, 2, 5):
         write_digit(window.canvas, digit)
         window.labelDrawing(digit)
-    window.showPersonalSamples()
-    dialog = window.samplesDialog()
+    window.handwritingController.show()
+    dialog = window.handwritingController.dialog()
     qtbot.addWidget(dialog)
     assert dialog.model.rowCount() == 3 and "3</b> samples" in dialog.countsLabel.text()
     assert not dialog.model.data(dialog.model.index(0), Qt.ItemDataRole.DecorationRole).isNull()
@@ -60,10 +61,10 @@ def test_my_handwriting_window(window, tmp_path, qtbot, warnings):
     # The newest first: the 5. Relabel it as 6, delete one of the 2s.
     dialog.grid.setCurrentIndex(dialog.model.index(0))
     dialog.relabelSelected(6)
-    assert sorted(sample.label for sample in window.personalSamples().samples) == [2, 2, 6]
+    assert sorted(sample.label for sample in window.session().samples.samples) == [2, 2, 6]
     dialog.grid.setCurrentIndex(dialog.model.index(1))
     dialog.deleteSelected()
-    assert sorted(sample.label for sample in window.personalSamples().samples) == [2, 6]
+    assert sorted(sample.label for sample in window.session().samples.samples) == [2, 6]
     exported = tmp_path / "export.npz"
     assert dialog.exportTo(str(exported))
     assert [sample.label for sample in read_samples(exported)] == [2, 6]
@@ -71,9 +72,9 @@ def test_my_handwriting_window(window, tmp_path, qtbot, warnings):
     bad = tmp_path / "bad.npz"
     bad.write_bytes(b"nonsense")
     assert dialog.importFrom(str(bad)) is None
-    assert str(bad) in warnings[0][1] and len(window.personalSamples()) == 2
+    assert str(bad) in warnings[0][1] and len(window.session().samples) == 2
     # Double-clicking puts a sample back on the canvas as strokes.
-    dialog.loadSample.emit(window.personalSamples().samples[0])
+    dialog.loadSample.emit(window.session().samples.samples[0])
     assert len(window.canvas.strokes()) >= 1 and window.recognition().digit == 2
 
 
@@ -90,8 +91,8 @@ def test_adapting_to_my_handwriting_keep_and_discard(window, mnist_dir, qtbot, p
         window.canvas.setStrokes(digit_strokes("continental 1", 200, 50, height, 20, rng=rng, jitter=0.02))
         window.labelDrawing(1)
     model_before = window.model()
-    window.showAdaptDialog(mnist=mnist)
-    dialog = window._adapt_dialog
+    window.adaptController.show(mnist=mnist)
+    dialog = window.adaptController.dialog()
     dialog.start()
     qtbot.waitUntil(lambda: not dialog.isRunning(), timeout=120000)
     result = dialog.result()
@@ -102,12 +103,12 @@ def test_adapting_to_my_handwriting_keep_and_discard(window, mnist_dir, qtbot, p
     dialog.keepButton.click()
     assert window.model() is not model_before
     assert window.modelPath().parent == paths.data_dir / "adapted"
-    assert window.modelMetadata()["adaptation"]["samples"] == 16
+    assert window.session().metadata["adaptation"]["samples"] == 16
 
 
 def test_adapting_needs_enough_samples(window):
-    window.showAdaptDialog(mnist=[(np.zeros((1, 784), np.float32), np.zeros(1, np.int64))] * 2)
-    dialog = window._adapt_dialog
+    window.adaptController.show(mnist=[(np.zeros((1, 784), np.float32), np.zeros(1, np.int64))] * 2)
+    dialog = window.adaptController.dialog()
     assert not dialog.startButton.isEnabled() and "At least 5 samples" in dialog.statusLabel.text()
     dialog.close()
 
@@ -115,8 +116,8 @@ def test_adapting_needs_enough_samples(window):
 def test_robustness_report_window_fills_its_plots(window, settings, mnist_dir, qtbot):
     from digitpad.gui.robustness_dialog import PARTS, RobustnessDialog
 
-    dialog = RobustnessDialog(window.model(), "bundled", mnist_dir, False, None, window, sample=60,
-                              drawn_sample=6)
+    dialog = RobustnessDialog(window.model(), "bundled", MnistSource(mnist_dir, False, None), window,
+                              sample=60, drawn_sample=6)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: not dialog.isRunning(), timeout=120000)
     report = dialog.report()
@@ -131,12 +132,12 @@ def test_closing_the_robustness_window_stops_its_work(window, mnist_dir, qtbot):
 
     from digitpad.gui.robustness_dialog import RobustnessDialog
 
-    dialog = RobustnessDialog(window.model(), "bundled", mnist_dir, False, None, window)
+    dialog = RobustnessDialog(window.model(), "bundled", MnistSource(mnist_dir, False, None), window)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.progressBar.value() >= 1, timeout=60000)
     started = time.monotonic()
     dialog.close()
-    assert not dialog.isRunning() or dialog._thread.isFinished()
+    assert not dialog.isRunning()
     assert time.monotonic() - started < 10
     assert dialog.report() is None
 
@@ -150,8 +151,8 @@ def test_cancelling_adaptation_keeps_the_model(window, mnist_dir, qtbot):
         write_digit(window.canvas, index % 3)
         window.labelDrawing(index % 3)
     model_before = window.model()
-    window.showAdaptDialog(mnist=mnist)
-    dialog = window._adapt_dialog
+    window.adaptController.show(mnist=mnist)
+    dialog = window.adaptController.dialog()
     dialog.start()
     qtbot.waitUntil(lambda: dialog.progressBar.value() > 0, timeout=60000)
     dialog.cancel()

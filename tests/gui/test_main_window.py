@@ -17,13 +17,13 @@ from digitpad.gui.synthetic_input import draw_polyline, write_digit
 @pytest.mark.parametrize("digit", range(10))
 def test_a_digit_written_with_the_mouse_is_recognised(window, digit):
     write_digit(window.canvas, digit)
-    probabilities = window.probabilityBars.probabilities()
+    probabilities = window.resultPanel.probabilityBars.probabilities()
     assert probabilities is not None
     assert int(probabilities.argmax()) == digit
     assert probabilities[digit] > 0.6
     assert window.recognition().digit == digit
-    assert window.inputPreview.image().shape == (28, 28)
-    assert str(digit) in window.resultLabel.text()
+    assert window.resultPanel.inputPreview.image().shape == (28, 28)
+    assert str(digit) in window.resultPanel.resultLabel.text()
 
 
 def test_prediction_updates_live_while_the_pen_is_still_down(window, qtbot):
@@ -33,30 +33,30 @@ def test_prediction_updates_live_while_the_pen_is_still_down(window, qtbot):
     points = [(x, canvas.height() * 0.2 + height * t) for t in np.linspace(0, 1, 30)]
     draw_polyline(canvas, points, release=False)
     assert canvas.isDrawing()
-    qtbot.waitUntil(lambda: window.probabilityBars.probabilities() is not None, timeout=2000)
-    assert int(window.probabilityBars.probabilities().argmax()) == 1
+    qtbot.waitUntil(lambda: window.resultPanel.probabilityBars.probabilities() is not None, timeout=2000)
+    assert int(window.resultPanel.probabilityBars.probabilities().argmax()) == 1
     draw_polyline(canvas, [points[-1], points[-1]])
 
 
 def test_empty_canvas_and_a_speck_give_no_prediction(window):
-    assert window.probabilityBars.probabilities() is None
-    assert window.inputPreview.image() is None
+    assert window.resultPanel.probabilityBars.probabilities() is None
+    assert window.resultPanel.inputPreview.image() is None
     draw_polyline(window.canvas, [(300, 300), (300.5, 300)])
-    assert window.probabilityBars.probabilities() is None
-    assert "Draw a digit" in window.resultLabel.text()
+    assert window.resultPanel.probabilityBars.probabilities() is None
+    assert "Draw a digit" in window.resultPanel.resultLabel.text()
 
 
 def test_undo_and_clear_update_the_prediction(window):
     write_digit(window.canvas, 4)
     assert window.recognition().digit == 4
-    with_both_strokes = window.probabilityBars.probabilities()
-    window.undoAction.trigger()
+    with_both_strokes = window.resultPanel.probabilityBars.probabilities()
+    window.mainActions.undo.trigger()
     assert len(window.canvas.strokes()) == 1
-    assert not np.array_equal(window.probabilityBars.probabilities(), with_both_strokes)
-    window.clearAction.trigger()
+    assert not np.array_equal(window.resultPanel.probabilityBars.probabilities(), with_both_strokes)
+    window.mainActions.clear.trigger()
     assert window.canvas.isEmpty()
-    assert window.probabilityBars.probabilities() is None
-    assert window.inputPreview.image() is None
+    assert window.resultPanel.probabilityBars.probabilities() is None
+    assert window.resultPanel.inputPreview.image() is None
 
 
 def test_a_valid_checkpoint_replaces_the_model(window, tmp_path, settings):
@@ -66,7 +66,7 @@ def test_a_valid_checkpoint_replaces_the_model(window, tmp_path, settings):
     assert window.openCheckpoint(str(path))
     assert window.model() is not None and window.model().hidden_sizes == (16,)
     assert window.modelPath() == path
-    assert "other.npz" in window.statusBar().findChild(type(window._model_label), "modelStatus").text()
+    assert "other.npz" in window.modelStatus.text()
     assert settings.recent_checkpoints()[0] == str(path)
     assert settings.last_checkpoint() == str(path)
     assert window.recentMenu.actions()[0].text() == "other.npz"
@@ -117,14 +117,14 @@ def test_opening_an_image_reads_it_in_the_background(window, qtbot, tmp_path):
     with qtbot.waitSignal(window.imageOpened, timeout=20000) as opened:
         window.openImage(str(path))
         # The call returns at once; the user sees that the picture is being read.
-        assert window.isReadingImage()
+        assert window.imageOpener.isReading()
         assert window.canvas.isEmpty() and window.recognition() is None
         busy = window.findChild(QProgressBar, "imageBusy")
         assert busy.isVisible() and busy.maximum() == 0
         assert window.statusBar().currentMessage() == "Reading two.png…"
     assert opened.args == [True]
     assert window.recognition().digit == 2
-    qtbot.waitUntil(lambda: not window.isReadingImage())
+    qtbot.waitUntil(lambda: not window.imageOpener.isReading())
     assert not busy.isVisible() and window.statusBar().currentMessage() == "Read two.png"
 
 
@@ -135,22 +135,22 @@ def test_a_picture_dropped_on_the_canvas_is_read(window, qtbot, tmp_path):
 
 
 def test_opening_pictures_while_one_is_read_keeps_only_the_newest(window, qtbot, tmp_path, monkeypatch):
-    import digitpad.gui.main_window as main_window_module
+    import digitpad.gui.controllers.image_opening as image_opening
 
     started = []
 
-    class CountedWorker(main_window_module.ImageWorker):
+    class CountedWorker(image_opening.ImageWorker):
         def __init__(self, path):
             super().__init__(path)
             started.append(path)
 
-    monkeypatch.setattr(main_window_module, "ImageWorker", CountedWorker)
+    monkeypatch.setattr(image_opening, "ImageWorker", CountedWorker)
     outcomes = []
     window.imageOpened.connect(outcomes.append)
     paths = [str(digit_photo(tmp_path, digit)) for digit in (2, 4, 7)]
     for path in paths:
         window.openImage(path)
-    qtbot.waitUntil(lambda: not window.isReadingImage(), timeout=20000)
+    qtbot.waitUntil(lambda: not window.imageOpener.isReading(), timeout=20000)
     # One job at a time: the one running is dropped, the one in between never starts.
     assert started == [paths[0], paths[2]]
     assert outcomes == [True] and window.recognition().digit == 7
@@ -186,32 +186,33 @@ def test_closing_the_window_while_a_picture_is_read(window, qtbot, tmp_path):
     window.openImage(str(digit_photo(tmp_path, 3)))
     window.close()
     # The job was waited for; what it read is dropped, not put on a closed window.
-    qtbot.waitUntil(lambda: not window.isReadingImage())
+    qtbot.waitUntil(lambda: not window.imageOpener.isReading())
     assert outcomes == [] and window.canvas.isEmpty()
 
 
-def test_pen_width_is_saved_and_restored(window, settings, paths, bundled, qtbot):
-    window._pen_slider.setValue(30)
+def test_pen_width_is_saved_and_restored(window, settings, paths, session, qtbot):
+    window.drawingPanel.penSlider.setValue(30)
     assert window.canvas.penWidth() == 30
     assert settings.pen_width() == 30
-    model, path, metadata = bundled
-    again = MainWindow(settings, paths, model, path, metadata)
+    again = MainWindow(settings, paths, session)
     qtbot.addWidget(again)
     assert again.canvas.penWidth() == 30
 
 
 def test_evaluation_runs_in_the_background_and_reports_accuracy(window, settings, mnist_dir, qtbot):
     settings.set_mnist_dir(str(mnist_dir))
+    evaluation = window.testSetEvaluation
     results = []
-    window._with_test_predictions(results.append)
-    assert window._evaluation_thread is not None      # the work is on another thread
+    evaluation.withTestPredictions(results.append)
+    assert evaluation.isRunning()                     # the work is on another thread
     qtbot.waitUntil(lambda: bool(results), timeout=30000)
     predictions = results[0]
     assert predictions.accuracy >= 0.99
     assert predictions.confusion_matrix().sum() == 10000
-    qtbot.waitUntil(lambda: window._evaluation_thread is None, timeout=5000)
+    qtbot.waitUntil(lambda: not evaluation.isRunning(), timeout=5000)
+    assert window.session().test_predictions is predictions
     cached = []
-    window._with_test_predictions(cached.append)
+    evaluation.withTestPredictions(cached.append)
     assert cached[0] is predictions
 
 
@@ -219,7 +220,8 @@ def test_model_info_and_shortcuts_dialogs(window, qtbot):
     from digitpad.gui.model_info_dialog import model_info_html
     from digitpad.gui.shortcuts_dialog import ShortcutsDialog
 
-    text = model_info_html(window.model(), window.modelPath(), window.modelMetadata())
+    session = window.session()
+    text = model_info_html(session.model, session.model_path, session.metadata)
     assert "MNIST test accuracy" in text and "784-" in text and "Parameters" in text
     dialog = ShortcutsDialog(window.actions(), window)
     qtbot.addWidget(dialog)
@@ -235,24 +237,24 @@ def test_save_checkpoint_as_writes_a_loadable_copy(window, tmp_path, monkeypatch
 
     target = tmp_path / "copy"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
-    window.saveCheckpointAs()
+    window.checkpointFiles.saveAs()
     saved = tmp_path / "copy.npz"
     model, metadata = load_checkpoint(saved)
     assert model.architecture() == window.model().architecture()
-    assert metadata["metrics"]["test_accuracy"] == window.modelMetadata()["metrics"]["test_accuracy"]
+    assert metadata["metrics"]["test_accuracy"] == window.session().metadata["metrics"]["test_accuracy"]
     assert settings.recent_checkpoints()[0] == str(saved)
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("x")
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda *args, **kwargs: (str(blocked / "model.npz"), ""))
-    window.saveCheckpointAs()
+    window.checkpointFiles.saveAs()
     assert warnings and str(blocked / "model.npz") in warnings[-1][1]
 
 
 def test_a_recent_checkpoint_that_disappeared_is_dropped_from_the_menu(window, tmp_path, settings, warnings):
     gone = tmp_path / "gone.npz"
     settings.add_recent_checkpoint(str(gone))
-    window._rebuild_recent_menu()
+    window.recentMenu.rebuild()
     window.recentMenu.actions()[0].trigger()
     assert warnings and "no such file" in warnings[0][1]
     assert str(gone) not in settings.recent_checkpoints()

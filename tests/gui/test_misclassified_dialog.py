@@ -66,12 +66,12 @@ def test_confusion_matrix_cells_filter_the_grid(browser, predictions):
     assert browser.predictedFilter.currentData() == predicted_digit
     assert len(shown_indices(browser)) == matrix[true_digit, predicted_digit]
     # Clicking by position works too.
-    left, top, cell = browser.confusionMatrix._geometry()
-    assert browser.confusionMatrix.cellAt(left + cell * 2.5, top + cell * 7.5) == (7, 2)
+    centre = browser.confusionMatrix.cellRect(7, 2).center()
+    assert browser.confusionMatrix.cellAt(centre.x(), centre.y()) == (7, 2)
 
 
 def test_selecting_shows_bars_and_loads_into_the_canvas(browser, predictions, window, qtbot):
-    browser.loadDigit.connect(window._load_mnist_digit)
+    browser.loadDigit.connect(window.putOnCanvas)
     browser.grid.setCurrentIndex(browser.model.index(1))
     index = browser.selectedTestIndex()
     np.testing.assert_allclose(browser.detailBars.probabilities(), predictions.probabilities[index])

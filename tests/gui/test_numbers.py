@@ -20,9 +20,9 @@ def test_numbers_written_on_the_canvas_are_read(window, text):
     labels = [label.split()[0] for _, label in window.canvas.highlights()]
     assert "".join(labels) == text
     for digit in text:
-        assert digit in window.resultLabel.text()
+        assert digit in window.resultPanel.resultLabel.text()
     # The bars follow the digit being written: the last one.
-    assert int(window.probabilityBars.probabilities().argmax()) == int(text[-1])
+    assert int(window.resultPanel.probabilityBars.probabilities().argmax()) == int(text[-1])
 
 
 def test_a_one_next_to_a_wide_zero(window):
@@ -43,4 +43,4 @@ def test_a_single_digit_reads_exactly_as_before(window):
     widths = [stroke.width for stroke in window.canvas.strokes()]
     single = recognise(window.model(), window.canvas.image(), speck_extent(widths, window.canvas.deviceScale()))
     np.testing.assert_array_equal(number.digits[0].probabilities, single.probabilities)
-    np.testing.assert_array_equal(window.probabilityBars.probabilities(), single.probabilities)
+    np.testing.assert_array_equal(window.resultPanel.probabilityBars.probabilities(), single.probabilities)

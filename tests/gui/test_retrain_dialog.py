@@ -1,7 +1,8 @@
-"""Retraining from the app: a tiny run on an MNIST subset completes on a
-worker thread while the window stays responsive, fills the live curves and
-offers the new model; a cancelled run stops within a batch and leaves the
-model in use untouched."""
+"""Retraining from the app: presets fill the generated settings form, a
+tiny run on an MNIST subset completes on a worker thread while the window
+stays responsive, fills the live curves and offers the new model; a
+cancelled run stops within a batch and leaves the model in use untouched;
+closing the dialog while training asks first and stops only when told."""
 
 import numpy as np
 import pytest
@@ -22,10 +23,7 @@ def dialog(qtbot, window, settings, paths, tiny_data):
     retrain.useModel.connect(window.openCheckpoint)    # as MainWindow.showRetrainDialog does
     qtbot.addWidget(retrain)
     retrain.presetCombo.setCurrentText("tiny")
-    retrain.trainSubset.setValue(2500)
-    retrain.validationSize.setValue(500)
-    retrain.epochs.setValue(3)
-    retrain.learningRate.setValue(0.005)
+    retrain.settingsForm.setValues(train_subset=2500, validation_size=500, epochs=3, learning_rate=0.005)
     retrain.show()
     return retrain
 
@@ -34,11 +32,13 @@ def test_presets_fill_the_form_and_the_form_builds_a_valid_config(dialog):
     dialog.presetCombo.setCurrentText("fast")
     config = dialog.config()
     assert config == config_from_preset("fast")
-    dialog.hiddenSizes.setText("300, 100")
-    dialog.learningRate.setValue(0.01)
+    dialog.settingsForm.editor("hidden_sizes").setText("300, 100")
+    dialog.settingsForm.setValues(learning_rate=0.01)
     config = dialog.config()
     assert config.hidden_sizes == (300, 100) and config.learning_rate == 0.01
-    dialog.hiddenSizes.setText("three hundred")
+    dialog.presetCombo.setCurrentText("bundled")
+    assert dialog.config() == config_from_preset("bundled")     # every setting, redraw and styles too
+    dialog.settingsForm.editor("hidden_sizes").setText("three hundred")
     with pytest.raises(ValueError, match="whole numbers"):
         dialog.config()
 
@@ -72,10 +72,10 @@ def test_a_tiny_retrain_completes_and_offers_the_new_model(dialog, window, paths
 def test_cancel_stops_within_a_batch_and_keeps_the_model(dialog, window, paths, qtbot):
     model_before = window.model()
     weights_before = model_before.state_dict()
-    dialog.epochs.setValue(50)
+    dialog.settingsForm.setValues(epochs=50)
     batches = []
+    dialog.trainingProgress.connect(batches.append)
     dialog.startTraining()
-    dialog._worker.batchProgress.connect(batches.append)
     qtbot.waitUntil(lambda: bool(batches), timeout=30000)
     dialog.cancelTraining()
     qtbot.waitUntil(lambda: not dialog.isRunning(), timeout=10000)
@@ -90,11 +90,12 @@ def test_cancel_stops_within_a_batch_and_keeps_the_model(dialog, window, paths, 
 
 
 def test_bad_settings_are_explained_not_run(dialog, warnings):
-    dialog.hiddenSizes.setText("")
+    hidden_sizes = dialog.settingsForm.editor("hidden_sizes")
+    hidden_sizes.setText("")
     dialog.startTraining()
     assert not dialog.isRunning()
     assert "hidden sizes" in warnings[0][1]
-    dialog.hiddenSizes.setText("64")
+    hidden_sizes.setText("64")
     dialog.folderData.setChecked(True)
     dialog.dataFolder.setText("/no/such/folder")
     dialog.startTraining()
@@ -126,3 +127,22 @@ def test_an_empty_chosen_folder_ends_in_an_error_naming_it(qtbot, window, settin
     # Nothing was downloaded into the folder, and no half-made run was left.
     assert list(chosen.iterdir()) == []
     assert not paths.runs_dir.exists() or not any(paths.runs_dir.iterdir())
+
+
+def test_closing_while_training_asks_and_stops_only_when_told(dialog, warnings, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    dialog.settingsForm.setValues(epochs=50)
+    batches = []
+    dialog.trainingProgress.connect(batches.append)
+    dialog.startTraining()
+    qtbot.waitUntil(lambda: bool(batches), timeout=30000)
+    assert not dialog.settingsForm.isEnabled() and not dialog.presetCombo.isEnabled()
+    warnings.answer = QMessageBox.StandardButton.No
+    dialog.close()
+    assert dialog.isVisible() and dialog.isRunning()
+    warnings.answer = QMessageBox.StandardButton.Yes
+    dialog.close()
+    assert [title for title, _text in warnings] == ["Training is running"] * 2
+    assert not dialog.isVisible() and not dialog.isRunning()
+    assert dialog.settingsForm.isEnabled() and dialog.startButton.isEnabled()

@@ -26,18 +26,18 @@ def test_a_name_typed_without_npz_asks_before_replacing_the_real_file(window, ex
                                                                      monkeypatch, warnings):
     before = existing.read_bytes()
     type_in_save_dialog(monkeypatch, tmp_path / "mymodel")
-    window.saveCheckpointAs()                               # answered No
+    window.checkpointFiles.saveAs()                               # answered No
     assert len(warnings) == 1 and str(existing) in warnings[0][1] and "replace" in warnings[0][1]
     assert existing.read_bytes() == before
     warnings.answer = QMessageBox.StandardButton.Yes
-    window.saveCheckpointAs()
+    window.checkpointFiles.saveAs()
     model, _ = load_checkpoint(existing)
     assert model.hidden_sizes == window.model().hidden_sizes and len(warnings) == 2
 
 
 def test_a_new_name_is_saved_without_a_question(window, tmp_path, monkeypatch, warnings):
     type_in_save_dialog(monkeypatch, tmp_path / "fresh")
-    window.saveCheckpointAs()
+    window.checkpointFiles.saveAs()
     assert warnings == [] and (tmp_path / "fresh.npz").is_file()
 
 
@@ -46,8 +46,8 @@ def test_exporting_handwriting_asks_about_the_real_name_too(window, tmp_path, mo
 
     write_digit(window.canvas, 4)
     window.labelDrawing(4)
-    window.showPersonalSamples()
-    dialog = window.samplesDialog()
+    window.handwritingController.show()
+    dialog = window.handwritingController.dialog()
     qtbot.addWidget(dialog)
     mine = tmp_path / "mine.npz"
     mine.write_bytes(b"the user's own file")
@@ -60,7 +60,7 @@ def test_file_names_are_shown_as_plain_text(window, tmp_path, warnings):
     hostile = tmp_path / "<font color=red>OFFICIAL & model.npz"
     save_checkpoint(MLP(784, (8,), 10, rng=np.random.default_rng(0)), hostile)
     assert window.openCheckpoint(str(hostile))
-    label = window.findChild(type(window._model_label), "modelStatus")
+    label = window.modelStatus
     assert label.textFormat() == Qt.TextFormat.PlainText and "<font color=red>OFFICIAL" in label.text()
     assert "&lt;font" in label.toolTip() and "<font" not in label.toolTip()
     recent = window.recentMenu.actions()[0]

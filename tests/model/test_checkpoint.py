@@ -1,6 +1,7 @@
-"""Checkpoints: round trips (with optimiser and training state), atomic
-writes, and every kind of malformed file raising CheckpointError that names
-the file — never a half-built model, never a pickle."""
+"""Checkpoints: round trips (with optimiser and training state, and of
+networks only layer specs describe), atomic writes, format-1 files, and every
+kind of malformed file raising CheckpointError that names the file — never a
+half-built model, never a pickle."""
 
 import json
 
@@ -10,7 +11,8 @@ import pytest
 import digitpad.model.checkpoint as checkpoint_module
 from digitpad.model.checkpoint import (METADATA_KEY, CheckpointError, bundled_checkpoint_path,
                                        load_checkpoint, read_checkpoint, save_checkpoint)
-from digitpad.nn import MLP, SGD, Adam
+from digitpad.nn import ACTIVATIONS, LAYER_TYPES, MAX_LAYER_SPECS, MLP, SGD, Adam
+from tests.nn.test_layer_specs import MIXED, Scale, Softplus
 
 
 @pytest.fixture
@@ -41,7 +43,8 @@ def test_round_trip_restores_weights_architecture_and_metadata(model, saved):
         np.testing.assert_array_equal(loaded.state_dict()[name], value)
     assert metadata["format"] == "digitpad-checkpoint" and metadata["format_version"] == 1
     assert metadata["metrics"] == {"test_accuracy": 0.5}
-    assert metadata["architecture"]["hidden_sizes"] == [32, 16]
+    assert metadata["architecture"] == {"input_size": 784, "hidden_sizes": [32, 16], "num_classes": 10,
+                                        "activation": "relu", "dropout": 0.1, "negative_slope": 0.01}
     assert metadata["preprocessing"]["input_shape"] == [28, 28]
     assert not loaded.training
     images = np.random.default_rng(1).random((3, 784), dtype=np.float32)
@@ -245,3 +248,79 @@ def test_networks_beyond_the_loaders_limits_cannot_be_built_or_saved(tmp_path):
     with pytest.raises(CheckpointError, match="cannot save: the network reads 100 inputs"):
         save_checkpoint(MLP(100, (8,), 10), tmp_path / "small-input.npz")
     assert not (tmp_path / "small-input.npz").exists()
+
+
+def test_format_1_metadata_with_only_the_required_keys_still_loads(tmp_path):
+    saved = save_checkpoint(MLP(784, (32, 16), 10, "leaky_relu"), tmp_path / "old.npz")
+
+    def required_keys_only(metadata):
+        metadata["architecture"] = {"input_size": 784, "hidden_sizes": [32, 16], "num_classes": 10,
+                                    "activation": "leaky_relu"}
+    corrupt(saved, lambda a: set_metadata(a, required_keys_only))
+    model, metadata = load_checkpoint(saved)
+    assert model.dropout == 0.0 and model.layers[1].negative_slope == 0.01
+    assert metadata["format_version"] == 1
+
+
+@pytest.fixture
+def saved_specs(tmp_path):
+    model = MLP.from_specs(784, MIXED, rng=np.random.default_rng(0))
+    return save_checkpoint(model, tmp_path / "specs.npz")
+
+
+def test_a_network_only_layer_specs_describe_is_saved_as_format_2(saved_specs):
+    model, metadata = load_checkpoint(saved_specs)
+    assert metadata["format_version"] == 2
+    assert metadata["architecture"] == {"input_size": 784, "layers": MIXED}
+    assert model.layer_specs() == MIXED
+    original = MLP.from_specs(784, MIXED, rng=np.random.default_rng(0))
+    images = np.random.default_rng(1).random((3, 784), dtype=np.float32)
+    np.testing.assert_array_equal(model.predict_proba(images), original.predict_proba(images))
+
+
+def set_layers(change):
+    return lambda arrays: set_metadata(arrays, lambda m: change(m["architecture"]["layers"]))
+
+
+MALFORMED_LAYERS = {
+    "unknown type": (set_layers(lambda layers: layers[1].update(type="conv")),
+                     r"metadata.architecture.layers\[1\].type: unknown layer type 'conv'"),
+    "unknown setting": (set_layers(lambda layers: layers[0].update(units=12)),
+                        r"layers\[0\] \(dense\) has no setting units"),
+    "bad setting": (set_layers(lambda layers: layers[2].update(rate=2)), r"layers\[2\].rate must be a number"),
+    "spec not an object": (set_layers(lambda layers: layers.__setitem__(1, "tanh")), "must be a dict"),
+    "too many layers": (set_layers(lambda layers: layers.extend([{"type": "relu"}] * MAX_LAYER_SPECS)),
+                        "metadata.architecture.layers: expected a list of 1 to"),
+    "no layers": (set_layers(lambda layers: layers.clear()), "metadata.architecture.layers: expected a list"),
+    "too wide": (set_layers(lambda layers: layers[0].update(out_features=10**9)),
+                 "architecture: layers of at most 16,384 units"),
+    "inconsistent width": (set_layers(lambda layers: layers[3].update(out_features=9)), "shape"),
+    "wrong output": (set_layers(lambda layers: layers[5].update(out_features=26)), "into 26 classes"),
+    "weights it lacks": (set_layers(lambda layers: layers[3].update(out_features=16000)),
+                         "its architecture needs [0-9,]+ bytes of weights"),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED_LAYERS))
+def test_malformed_layer_specs_are_refused_naming_the_file(saved_specs, case):
+    damage, message = MALFORMED_LAYERS[case]
+    corrupt(saved_specs, damage)
+    with pytest.raises(CheckpointError, match=message) as error:
+        load_checkpoint(saved_specs)
+    assert str(saved_specs) in str(error.value)
+
+
+def test_a_registered_layer_type_saves_and_loads_with_no_change_here(tmp_path, monkeypatch):
+    monkeypatch.setitem(LAYER_TYPES, "scale", Scale)
+    monkeypatch.setitem(LAYER_TYPES, "softplus", Softplus)
+    monkeypatch.setitem(ACTIVATIONS, "softplus", Softplus)
+    specs = [{"type": "dense", "out_features": 16}, {"type": "scale", "initial_gain": 0.5},
+             {"type": "softplus"}, {"type": "dense", "out_features": 10}]
+    model = MLP.from_specs(784, specs, rng=np.random.default_rng(0))
+    model.layers[1].gain.value[:] = np.linspace(0.1, 2.0, 16)
+    loaded, metadata = load_checkpoint(save_checkpoint(model, tmp_path / "new-types.npz"))
+    assert metadata["architecture"]["layers"] == specs
+    np.testing.assert_array_equal(loaded.state_dict()["layers.1.gain"], model.layers[1].gain.value)
+    corrupt(tmp_path / "new-types.npz", set_layers(lambda layers: layers[1].update(initial_gain=-1)))
+    with pytest.raises(CheckpointError, match=r"layers\[1\].initial_gain must be a number of at least 0"):
+        load_checkpoint(tmp_path / "new-types.npz")

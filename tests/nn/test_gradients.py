@@ -1,5 +1,6 @@
-"""Gradient checks in float64: every layer, activation, the fused loss and a
-whole MLP against central finite differences (relative error below 1e-6)."""
+"""Gradient checks in float64: every layer, activation, the fused loss, a
+whole MLP and a network built from mixed layer specs against central finite
+differences (relative error below 1e-6)."""
 
 import numpy as np
 import pytest
@@ -139,6 +140,29 @@ def test_whole_mlp_gradient(activation):
     for parameter in model.parameters():
         if parameter.name.endswith("bias"):
             parameter.value[:] = rng.standard_normal(parameter.value.shape) * 0.1
+    inputs = rng.standard_normal((5, 8))
+    labels = rng.integers(0, 4, 5)
+    loss = SoftmaxCrossEntropy()
+
+    def value():
+        return SoftmaxCrossEntropy().forward(model._forward(inputs, training=False), labels)
+
+    loss.forward(model.forward(inputs), labels)
+    model.backward(loss.backward())
+    for parameter in model.parameters():
+        numeric = numeric_gradient(value, parameter.value)
+        assert relative_error(parameter.grad, numeric) < TOLERANCE, parameter.name
+
+
+def test_network_built_from_specs_gradient():
+    """Mixed activations and two Dense layers in a row, as only specs can say."""
+    rng = np.random.default_rng(8)
+    specs = [{"type": "dense", "out_features": 6}, {"type": "tanh"},
+             {"type": "dense", "out_features": 5}, {"type": "leaky_relu", "negative_slope": 0.2},
+             {"type": "dense", "out_features": 5}, {"type": "dense", "out_features": 4}, {"type": "sigmoid"}]
+    model = MLP.from_specs(8, specs, rng=rng, dtype=np.float64).train()
+    for parameter in model.parameters():
+        parameter.value[...] = rng.standard_normal(parameter.value.shape) * 0.5
     inputs = rng.standard_normal((5, 8))
     labels = rng.integers(0, 4, 5)
     loss = SoftmaxCrossEntropy()

@@ -1,6 +1,6 @@
 """Optimiser steps against values worked out by hand (and, for Adam, against
-the textbook formulas written out element by element), weight decay,
-state round trips, learning-rate schedules and gradient clipping."""
+the textbook formulas in ``digitpad.nn.textbook``), weight decay, state
+round trips, learning-rate schedules and gradient clipping."""
 
 import math
 
@@ -9,6 +9,7 @@ import pytest
 
 from digitpad.nn import (SGD, Adam, AdamW, ConstantSchedule, CosineSchedule, StepSchedule,
                          WarmupSchedule, clip_grad_norm, global_norm)
+from digitpad.nn.textbook import adam as textbook_adam
 
 
 def vector(*values):
@@ -53,26 +54,6 @@ def test_adam_first_step_moves_each_parameter_by_the_learning_rate():
     # Bias correction makes m_hat = g and v_hat = g^2, so the step is lr * sign(g).
     np.testing.assert_allclose(param, [0.999, -1.999], rtol=0, atol=1e-9)
     assert optimizer.step_count == 1
-
-
-def textbook_adam(param, grads, learning_rate, beta1=0.9, beta2=0.999, epsilon=1e-8,
-                  weight_decay=0.0, decoupled=False):
-    """Adam exactly as in Kingma & Ba's Algorithm 1, one scalar at a time."""
-    param = list(param)
-    first = [0.0] * len(param)
-    second = [0.0] * len(param)
-    for step, grad in enumerate(grads, start=1):
-        for index, value in enumerate(grad):
-            if decoupled:
-                param[index] *= 1 - learning_rate * weight_decay
-            else:
-                value += weight_decay * param[index]
-            first[index] = beta1 * first[index] + (1 - beta1) * value
-            second[index] = beta2 * second[index] + (1 - beta2) * value * value
-            first_hat = first[index] / (1 - beta1 ** step)
-            second_hat = second[index] / (1 - beta2 ** step)
-            param[index] -= learning_rate * first_hat / (math.sqrt(second_hat) + epsilon)
-    return param
 
 
 GRADIENTS = [(0.5, -0.25, 3.0), (-1.0, 0.5, 2.5), (0.2, 0.0, -4.0), (0.7, -0.1, 1e-4)]

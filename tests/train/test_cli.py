@@ -13,7 +13,9 @@ import pytest
 
 from digitpad.model.checkpoint import read_checkpoint
 from digitpad.nn import MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE
-from digitpad.train.cli import main
+from digitpad.train.cli import build_parser, main
+from digitpad.train.config import HYPERPARAMETERS, config_from_preset
+from digitpad.train.settings import GROUPS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = REPO_ROOT / "scripts" / "train_mnist.py"
@@ -29,6 +31,23 @@ def test_help_lists_every_hyperparameter(capsys):
                    "--augment-strength", "--seed", "--data-dir", "--output-dir", "--preset",
                    "--resume", "--label-smoothing", "--max-grad-norm", "--warmup-epochs"):
         assert option in text
+    for item in HYPERPARAMETERS:
+        assert item.option in text
+    for group in (*GROUPS, "data and output"):
+        assert f"\n{group}:\n" in text
+    assert "--augment, --no-augment" in text and "sigmoid" in text and "(default: 512 256)" in text
+
+
+def test_options_are_generated_from_the_description_and_override_the_preset():
+    parser = build_parser()
+    args = parser.parse_args([])
+    assert all(getattr(args, item.name) is None for item in HYPERPARAMETERS)    # the preset decides
+    args = parser.parse_args(["--preset", "bundled", "--no-augment", "--hidden-sizes", "64", "32",
+                              "--optimizer", "sgd", "--nesterov", "--augment-styles", "0.25"])
+    given = {item.name: getattr(args, item.name) for item in HYPERPARAMETERS}
+    config = config_from_preset(args.preset, **given)
+    assert config == config_from_preset("bundled").replace(
+        augment=False, hidden_sizes=(64, 32), optimizer="sgd", nesterov=True, augment_styles=0.25)
 
 
 @pytest.mark.parametrize("arguments, message", [
@@ -38,6 +57,11 @@ def test_help_lists_every_hyperparameter(capsys):
     (["--dropout", "1.5"], "dropout must be in"),
     (["--nesterov"], "Nesterov momentum needs --optimizer sgd"),
     (["--resume", "runs/x", "--epochs", "3"], "do not combine it with --epochs"),
+    (["--resume", "runs/x", "--augment-styles", "0.5", "--no-augment"],
+     "do not combine it with --augment, --augment-styles"),
+    (["--resume", "runs/x", "--preset", "fast"], "do not combine it with --preset/--output-dir"),
+    (["--gamma", "0"], "gamma must be in (0, 1]"),
+    (["--schedule", "linear"], "invalid choice"),
     (["--preset", "huge"], "invalid choice"),
     # Values that used to crash or train a whole epoch before failing.
     (["--warmup-epochs", "nan"], "warmup epochs must be a finite number, got nan"),

@@ -1,8 +1,11 @@
-"""``TrainConfig`` validation: every float setting must be finite, every
-integer within its bounds, the network within ``digitpad.nn``'s limits and
-the validation split possible — checked over all fields, so a setting added
-later is covered too — and ``from_dict`` (a run's ``config.json``) refuses
-the same, including JSON's NaN and Infinity."""
+"""``TrainConfig`` validation: every float setting must be finite and within
+its described range, every integer within its bounds, the network within
+``digitpad.nn``'s limits and the validation split possible — checked from
+the description of every setting, so a setting added later is covered too —
+and ``from_dict`` (a run's ``config.json``) refuses the same, including
+JSON's NaN and Infinity. The description itself is complete: every field
+has a label, a group, help, an explanation and its choices from the
+registries."""
 
 import dataclasses
 import json
@@ -11,20 +14,56 @@ import math
 import pytest
 
 from digitpad.nn import MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE, MAX_PARAMETERS
-from digitpad.train.config import INTEGER_LIMITS, PRESETS, TrainConfig, config_from_preset
+from digitpad.nn.activations import ACTIVATIONS
+from digitpad.nn.optimizers import OPTIMIZERS
+from digitpad.train.config import (HYPERPARAMETERS, PRESETS, SETTINGS, TrainConfig, config_from_preset,
+                                   setting_named)
+from digitpad.train.settings import GROUPS, SCHEDULES, format_value
 
-FIELDS = dataclasses.fields(TrainConfig)
-FLOAT_FIELDS = [item.name for item in FIELDS if type(item.default) is float]
-INT_FIELDS = [item.name for item in FIELDS if type(item.default) is int]
+FLOAT_FIELDS = [item.name for item in SETTINGS if item.kind is float]
+INT_FIELDS = [item.name for item in SETTINGS if item.kind is int]
 
 
-def test_every_preset_is_valid():
-    for preset in PRESETS:
-        config_from_preset(preset).validate()
+def test_every_preset_is_valid_and_sets_only_described_settings():
+    for name, preset in PRESETS.items():
+        config_from_preset(name).validate()
+        assert preset.summary
+        assert set(preset.settings) <= {item.name for item in HYPERPARAMETERS}
+
+
+def test_the_description_covers_every_field_in_order():
+    assert [item.name for item in SETTINGS] == [item.name for item in dataclasses.fields(TrainConfig)]
+    defaults = TrainConfig()
+    for item in SETTINGS:
+        assert getattr(defaults, item.name) == item.default
+        assert item.label and item.help
+    for item in HYPERPARAMETERS:
+        assert item.group in GROUPS and len(item.explanation) > 40, item.name
+    # Groups are contiguous, in GROUPS' order, so every listing reads the same.
+    groups = [item.group for item in HYPERPARAMETERS]
+    assert sorted(groups, key=GROUPS.index) == groups
+    assert [item.name for item in SETTINGS if not item.editable] == ["preset"]
+
+
+def test_choices_come_from_the_registries():
+    assert set(setting_named("activation").choices) == set(ACTIVATIONS)
+    assert set(setting_named("optimizer").choices) == set(OPTIMIZERS)
+    assert setting_named("schedule").choices == SCHEDULES
+    with pytest.raises(ValueError, match="activation must be one of relu, leaky_relu"):
+        TrainConfig(activation="swish").validate()
 
 
 def test_every_integer_setting_has_bounds():
-    assert sorted(INT_FIELDS) == sorted(INTEGER_LIMITS)
+    for name in INT_FIELDS:
+        item = setting_named(name)
+        assert item.range.low is not None and item.range.high is not None
+
+
+def test_values_read_as_people_write_them():
+    assert format_value(setting_named("hidden_sizes"), [1024, 1024]) == "1024, 1024"
+    assert format_value(setting_named("augment"), True) == "on"
+    assert format_value(setting_named("learning_rate"), 0.001) == "0.001"
+    assert format_value(setting_named("train_subset"), 0) == "0 (all)"
 
 
 @pytest.mark.parametrize("name", FLOAT_FIELDS)
@@ -36,10 +75,37 @@ def test_every_float_setting_must_be_a_finite_number(name, value):
 
 @pytest.mark.parametrize("name", INT_FIELDS)
 def test_every_integer_setting_is_bounded(name):
-    low, high = INTEGER_LIMITS[name]
+    low, high = setting_named(name).range.low, setting_named(name).range.high
     for value in (low - 1, high + 1, 2**200, 1.0, "3", True, None):
         with pytest.raises(ValueError, match=name.replace("_", " ") + " must be a whole number"):
             TrainConfig(**{name: value}).validate()
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("dropout", 1.0, "dropout must be in [0, 1)"),
+    ("learning_rate", 0.0, "learning rate must be positive"),
+    ("weight_decay", -0.1, "weight decay must be non-negative"),
+    ("gamma", 0.0, "gamma must be in (0, 1]"),
+    ("augment_redraw", 1.5, "augment redraw must be in [0, 1]"),
+])
+def test_every_float_setting_stays_within_its_range(name, value, message):
+    with pytest.raises(ValueError) as error:
+        TrainConfig(**{name: value}).validate()
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"warmup_epochs": 10.0}, "warm-up epochs must be fewer than the epochs"),
+    ({"min_learning_rate": 0.01}, "minimum learning rate must be between 0 and the learning rate"),
+    ({"nesterov": True}, "Nesterov momentum needs --optimizer sgd"),
+    ({"optimizer": "sgd", "momentum": 0.0, "nesterov": True}, "Nesterov momentum needs"),
+    ({"patience": 3, "validation_size": 0}, "early stopping (patience) needs a validation set"),
+    ({"augment": True, "augment_strength": 1e300}, "augmentation strength 1e+300 is too strong"),
+])
+def test_rules_relating_settings(changes, message):
+    with pytest.raises(ValueError) as error:
+        TrainConfig(**changes).validate()
+    assert message in str(error.value)
 
 
 def test_layer_sizes_follow_the_network_limits():

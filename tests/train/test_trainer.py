@@ -175,15 +175,29 @@ def test_csv_logger_drops_rows_beyond_the_resumed_epoch(tmp_path):
         assert [row["epoch"] for row in csv.DictReader(stream)] == ["1", "2"]
 
 
-def test_report_metrics_without_scikit_learn_match_scikit_learn(request):
-    from digitpad.train.report import class_metrics
+def test_csv_logger_rewrite_is_atomic(tmp_path, monkeypatch):
+    """The log is rewritten whole at the start of a (resumed) run: a failure
+    half-way keeps the previous log, and no temporary file is left behind."""
+    path = tmp_path / "metrics.csv"
 
-    rng = np.random.default_rng(0)
-    labels = rng.integers(0, 10, 2000)
-    predictions = np.where(rng.random(2000) < 0.8, labels, rng.integers(0, 10, 2000))
-    predictions[predictions == 9] = 8      # a class never predicted: precision 0
-    with_sklearn = class_metrics(labels, predictions, 10)
-    request.getfixturevalue("hide_sklearn")
-    without = class_metrics(labels, predictions, 10)
-    for ours, theirs in zip(without, with_sklearn):
-        np.testing.assert_allclose(ours, theirs)
+    class State:
+        epoch = 0
+
+    CSVLogger(path).on_train_begin(State)
+    for epoch in (1, 2):
+        CSVLogger(path).on_epoch_end(State, epoch, {"epoch": epoch, "train_loss": 0.5})
+    before = path.read_bytes()
+    State.epoch = 1
+
+    def fail(self, rows):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(csv.DictWriter, "writerows", fail)
+    with pytest.raises(OSError):
+        CSVLogger(path).on_train_begin(State)
+    assert path.read_bytes() == before
+    monkeypatch.undo()
+    CSVLogger(path).on_train_begin(State)
+    with open(path, newline="") as stream:
+        assert [row["epoch"] for row in csv.DictReader(stream)] == ["1"]
+    assert [entry.name for entry in tmp_path.iterdir()] == ["metrics.csv"]

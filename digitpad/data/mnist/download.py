@@ -1,10 +1,11 @@
 """Checksum-verified, size-capped, atomic file download over http, https or
 file URLs using only ``urllib``. ``download_file`` tries a list of mirror URLs
-in order, streams each into a temporary file next to the destination while
-hashing it, stops as soon as a mirror sends more than the expected size (so a
-hostile or broken mirror cannot fill the disk), and moves the file into place
-only once its size and checksums match, so the destination path never holds a
-partial or corrupt file.
+in order, streams each through ``storage.atomic.atomic_writer`` (a locked
+temporary file next to the destination) while hashing it, stops as soon as a
+mirror sends more than the expected size (so a hostile or broken mirror cannot
+fill the disk), and lets the file replace the destination only once its size
+and checksums match, so the destination path never holds a partial or
+corrupt file.
 """
 
 from __future__ import annotations
@@ -12,15 +13,17 @@ from __future__ import annotations
 import hashlib
 import http.client
 import os
-import secrets
 import sys
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from digitpad import __version__
 from digitpad.data.mnist.idx import MnistError
+from digitpad.storage.atomic import AtomicWriteError, atomic_writer
 
 __all__ = ["ProgressCallback", "download_file", "USER_AGENT"]
 
@@ -61,8 +64,6 @@ def download_file(
     """
     url_list = [urls] if isinstance(urls, str) else list(urls)
     destination = Path(destination)
-    expected_md5 = md5.lower() if md5 else None
-    expected_sha256 = sha256.lower() if sha256 else None
     if not url_list:
         raise MnistError(f"{destination}: cannot download, no URLs were given")
     if size is not None and size < 0:
@@ -74,12 +75,11 @@ def download_file(
             f"{destination}: cannot create the folder {destination.parent} ({error})"
         ) from error
 
+    expected = _Expected(size, md5.lower() if md5 else None, sha256.lower() if sha256 else None)
     failures: list[str] = []
     for url in url_list:
         try:
-            _download_one(
-                url, destination, expected_md5, expected_sha256, size, progress, timeout
-            )
+            _download_one(url, destination, expected, progress, timeout)
         except _AttemptFailed as failure:
             failures.append(f"  - {url}: {failure}")
             continue
@@ -91,107 +91,120 @@ def download_file(
 
 
 class _AttemptFailed(Exception):
-    """One URL did not yield a verified file; the message says why."""
+    """One URL did not yield a verified file; the message says why. Not an
+    ``OSError``, so it passes through ``atomic_writer`` as it is."""
+
+
+@dataclass(frozen=True)
+class _Expected:
+    """What the downloaded file must be: its exact size and hex digests (each optional)."""
+
+    size: int | None
+    md5: str | None
+    sha256: str | None
 
 
 def _download_one(
     url: str,
     destination: Path,
-    expected_md5: str | None,
-    expected_sha256: str | None,
-    expected_size: int | None,
+    expected: _Expected,
     progress: ProgressCallback | None,
     timeout: float,
 ) -> None:
-    # A random name in the destination folder keeps concurrent downloads apart and
-    # makes the final os.replace an atomic rename on the same file system. Opening
-    # with "xb" (rather than mkstemp) keeps the umask-based permissions.
-    temporary_path = destination.with_name(
-        f".{destination.name}.{secrets.token_hex(6)}.part"
-    )
-    moved_into_place = False
     try:
-        md5_hash = hashlib.md5(usedforsecurity=False)
-        sha256_hash = hashlib.sha256()
-        try:
-            request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-        except ValueError as error:
-            # urllib raises ValueError for URLs it cannot parse at all.
-            raise _AttemptFailed(f"invalid URL ({error})") from error
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response, open(
-                temporary_path, "xb"
-            ) as temporary_file:
-                announced_size = _content_length(response)
-                if (expected_size is not None and announced_size is not None
-                        and announced_size != expected_size):
-                    raise _AttemptFailed(
-                        f"wrong size: the server announces {announced_size} bytes, "
-                        f"expected {expected_size}"
-                    )
-                bytes_total = announced_size if announced_size is not None else expected_size
-                bytes_done = 0
-                if progress is not None:
-                    progress(0, bytes_total)
-                # Asking for at most one byte past the expected size is enough
-                # to notice a mirror that sends too much, without storing it.
-                while chunk := response.read(
-                    CHUNK_BYTES if expected_size is None
-                    else min(CHUNK_BYTES, expected_size + 1 - bytes_done)
-                ):
-                    if expected_size is not None and bytes_done + len(chunk) > expected_size:
-                        raise _AttemptFailed(
-                            f"too large: received more than the expected {expected_size} bytes"
-                        )
-                    temporary_file.write(chunk)
-                    md5_hash.update(chunk)
-                    sha256_hash.update(chunk)
-                    bytes_done += len(chunk)
-                    if progress is not None:
-                        progress(bytes_done, bytes_total)
-                if bytes_total is not None and bytes_done != bytes_total:
-                    raise _AttemptFailed(
-                        f"incomplete download: received {bytes_done} of "
-                        f"{bytes_total} bytes"
-                    )
-                temporary_file.flush()
-                os.fsync(temporary_file.fileno())
-        except urllib.error.HTTPError as error:
-            error.close()
-            raise _AttemptFailed(f"HTTP error {error.code} {error.reason}") from error
-        except urllib.error.URLError as error:
-            raise _AttemptFailed(f"could not open the URL ({error.reason})") from error
-        except TimeoutError as error:
-            raise _AttemptFailed(f"timed out after {timeout:g} s") from error
-        except (OSError, http.client.HTTPException) as error:
-            raise _AttemptFailed(
-                f"transfer failed ({type(error).__name__}: {error})"
-            ) from error
+        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    except ValueError as error:
+        # urllib raises ValueError for URLs it cannot parse at all.
+        raise _AttemptFailed(f"invalid URL ({error})") from error
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            bytes_total = _checked_total(response, expected.size)
+            # Every check runs inside the writer: any failure, or an
+            # interruption, removes the temporary and leaves the destination
+            # as it was.
+            with atomic_writer(destination) as stream:
+                digests = _copy_hashing(response, stream, expected.size, bytes_total,
+                                        progress, timeout)
+                _check_digests(digests, expected)
+    except AtomicWriteError as error:
+        raise _AttemptFailed(
+            f"could not write the downloaded file ({error.strerror or error})"
+        ) from error
+    except (OSError, http.client.HTTPException) as error:
+        raise _transfer_failure(error, timeout) from error
 
-        for algorithm, expected, actual_hash in (
-            ("md5", expected_md5, md5_hash),
-            ("sha256", expected_sha256, sha256_hash),
-        ):
-            if expected is not None and actual_hash.hexdigest() != expected:
-                raise _AttemptFailed(
-                    f"checksum mismatch: expected {algorithm} {expected}, "
-                    f"got {actual_hash.hexdigest()}"
-                )
 
-        try:
-            os.replace(temporary_path, destination)
-        except OSError as error:
+def _checked_total(response: object, expected_size: int | None) -> int | None:
+    """The size progress reports count towards: Content-Length, else the
+    expected size. A Content-Length other than the expected size is refused
+    before anything is written."""
+    announced_size = _content_length(response)
+    if (expected_size is not None and announced_size is not None
+            and announced_size != expected_size):
+        raise _AttemptFailed(
+            f"wrong size: the server announces {announced_size} bytes, expected {expected_size}"
+        )
+    return announced_size if announced_size is not None else expected_size
+
+
+def _copy_hashing(
+    response: BinaryIO,
+    stream: BinaryIO,
+    expected_size: int | None,
+    bytes_total: int | None,
+    progress: ProgressCallback | None,
+    timeout: float,
+) -> dict[str, str]:
+    """Copy ``response`` into ``stream``; returns the md5 and sha256 hex digests."""
+    md5_hash = hashlib.md5(usedforsecurity=False)
+    sha256_hash = hashlib.sha256()
+    bytes_done = 0
+    if progress is not None:
+        progress(0, bytes_total)
+    # Asking for at most one byte past the expected size is enough to notice
+    # a mirror that sends too much, without storing it.
+    while chunk := _read(response, CHUNK_BYTES if expected_size is None
+                         else min(CHUNK_BYTES, expected_size + 1 - bytes_done), timeout):
+        if expected_size is not None and bytes_done + len(chunk) > expected_size:
+            raise _AttemptFailed(f"too large: received more than the expected {expected_size} bytes")
+        stream.write(chunk)
+        md5_hash.update(chunk)
+        sha256_hash.update(chunk)
+        bytes_done += len(chunk)
+        if progress is not None:
+            progress(bytes_done, bytes_total)
+    if bytes_total is not None and bytes_done != bytes_total:
+        raise _AttemptFailed(f"incomplete download: received {bytes_done} of {bytes_total} bytes")
+    return {"md5": md5_hash.hexdigest(), "sha256": sha256_hash.hexdigest()}
+
+
+def _read(response: BinaryIO, size: int, timeout: float) -> bytes:
+    # Network errors become messages here, inside the writer, which would
+    # otherwise report them as failures to write the file.
+    try:
+        return response.read(size)
+    except (OSError, http.client.HTTPException) as error:
+        raise _transfer_failure(error, timeout) from error
+
+
+def _check_digests(digests: dict[str, str], expected: _Expected) -> None:
+    for algorithm, wanted in (("md5", expected.md5), ("sha256", expected.sha256)):
+        if wanted is not None and digests[algorithm] != wanted:
             raise _AttemptFailed(
-                f"could not move the downloaded file into place ({error})"
-            ) from error
-        moved_into_place = True
-    finally:
-        if not moved_into_place:
-            # Runs on KeyboardInterrupt too, so no .part file is ever left behind.
-            try:
-                temporary_path.unlink(missing_ok=True)
-            except OSError:
-                pass
+                f"checksum mismatch: expected {algorithm} {wanted}, got {digests[algorithm]}"
+            )
+
+
+def _transfer_failure(error: BaseException, timeout: float) -> _AttemptFailed:
+    """Why opening or reading a URL failed, in words."""
+    if isinstance(error, urllib.error.HTTPError):
+        error.close()
+        return _AttemptFailed(f"HTTP error {error.code} {error.reason}")
+    if isinstance(error, urllib.error.URLError):
+        return _AttemptFailed(f"could not open the URL ({error.reason})")
+    if isinstance(error, TimeoutError):
+        return _AttemptFailed(f"timed out after {timeout:g} s")
+    return _AttemptFailed(f"transfer failed ({type(error).__name__}: {error})")
 
 
 def _content_length(response: object) -> int | None:

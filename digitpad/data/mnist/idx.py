@@ -153,6 +153,23 @@ def _read_idx_stream(
     max_bytes: int,
     file_size: int | None = None,
 ) -> np.ndarray:
+    shape = _read_header(stream, path, compressed)
+    header_size = 4 + 4 * len(shape)
+    # Python integers: four uint32 sizes multiply to far more than int64 holds.
+    expected_size = 1
+    for size in shape:
+        expected_size *= size
+    _check_declared_shape(path, shape, expected_size, header_size,
+                          expected_shape, max_bytes, file_size)
+    payload = _read_payload(stream, path, shape, expected_size, header_size)
+    _check_nothing_follows(stream, path, shape, expected_size)
+    if expected_size == 0:
+        return np.zeros(shape, dtype=np.uint8)
+    return np.frombuffer(payload, dtype=np.uint8).reshape(shape)
+
+
+def _read_header(stream: _Readable, path: Path, compressed: bool) -> tuple[int, ...]:
+    """The shape an IDX header declares, once its magic number and type are checked."""
     magic = _read_exactly(stream, 4)
     if not magic:
         problem = "decompresses to nothing" if compressed else "file is empty"
@@ -180,20 +197,27 @@ def _read_idx_stream(
             f"{path}: unsupported number of dimensions {dimension_count}, "
             f"expected 1 to {MAX_DIMENSIONS}"
         )
-
     size_bytes = _read_exactly(stream, 4 * dimension_count)
     if len(size_bytes) < 4 * dimension_count:
         raise MnistError(
             f"{path}: file is truncated: expected {4 * dimension_count} bytes of "
             f"dimension sizes, found {len(size_bytes)}"
         )
-    shape = struct.unpack(f">{dimension_count}I", size_bytes)
-    header_size = 4 + 4 * dimension_count
-    # Python integers: four uint32 sizes multiply to far more than int64 holds.
-    expected_size = 1
-    for size in shape:
-        expected_size *= size
+    return struct.unpack(f">{dimension_count}I", size_bytes)
 
+
+def _check_declared_shape(
+    path: Path,
+    shape: tuple[int, ...],
+    expected_size: int,
+    header_size: int,
+    expected_shape: Sequence[int | None] | None,
+    max_bytes: int,
+    file_size: int | None,
+) -> None:
+    """Refuse a header declaring the wrong shape, more than ``max_bytes`` or,
+    for a raw file, more or less data than the file holds — before any of the
+    payload is read."""
     if expected_shape is not None and not _shape_matches(shape, expected_shape):
         sizes = ["N" if size is None else str(size) for size in expected_shape]
         wanted = f"({', '.join(sizes)}{',' if len(sizes) == 1 else ''})"
@@ -220,6 +244,9 @@ def _read_idx_stream(
             f"more than the {max_bytes:,} bytes expected at most; this is not the expected file"
         )
 
+
+def _read_payload(stream: _Readable, path: Path, shape: tuple[int, ...], expected_size: int,
+                  header_size: int) -> bytearray:
     # Never asks the stream for more than the header declared, so a gzip
     # stream inflating to gigabytes is only ever decompressed that far.
     payload = bytearray()
@@ -233,7 +260,11 @@ def _read_idx_stream(
             f"{path}: file is truncated: expected {expected_size} bytes of data "
             f"after the {header_size}-byte header for shape {shape}, found {len(payload)}"
         )
+    return payload
 
+
+def _check_nothing_follows(stream: _Readable, path: Path, shape: tuple[int, ...],
+                           expected_size: int) -> None:
     # Reading to the clean end of the stream makes zlib verify the gzip CRC
     # and length trailer; extra data is counted only up to a bound.
     extra_size = 0
@@ -248,10 +279,6 @@ def _read_idx_stream(
             f"{path}: file has {amount} unexpected extra bytes after the "
             f"{expected_size} bytes of data declared for shape {shape}"
         )
-
-    if expected_size == 0:
-        return np.zeros(shape, dtype=np.uint8)
-    return np.frombuffer(payload, dtype=np.uint8).reshape(shape)
 
 
 def _shape_matches(shape: tuple[int, ...], expected_shape: Sequence[int | None]) -> bool:

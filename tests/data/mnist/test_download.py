@@ -1,7 +1,8 @@
 """Tests for ``digitpad.data.mnist.download``, run against a local HTTP server on
 127.0.0.1 and against ``file://`` URLs (no network): mirror fallback,
 checksum verification, the size cap (a mirror streaming zeros for ever),
-failures that leave nothing behind, progress reports."""
+failures that leave nothing behind, progress reports, a destination behind a
+symbolic link or one that cannot be written."""
 
 from __future__ import annotations
 
@@ -293,3 +294,28 @@ def test_the_expected_size_is_accepted_and_reported_as_the_total(
                                 progress=lambda done, total: reports.append((done, total)))
     assert destination.read_bytes() == FAKE_CONTENT
     assert reports[-1] == (len(FAKE_CONTENT), len(FAKE_CONTENT))
+
+
+def test_a_symbolic_link_destination_is_written_through(tmp_path: Path) -> None:
+    source = tmp_path / "source.bin"
+    source.write_bytes(FAKE_CONTENT)
+    real = tmp_path / "elsewhere" / "file.bin"
+    real.parent.mkdir()
+    real.write_bytes(b"previous contents")
+    link = tmp_path / "link.bin"
+    link.symlink_to(real)
+    download_file([source.as_uri()], link, md5=FAKE_MD5)
+    assert link.is_symlink() and real.read_bytes() == FAKE_CONTENT
+    assert sorted(path.name for path in real.parent.iterdir()) == ["file.bin"]
+
+
+def test_a_destination_that_cannot_be_written_is_reported_for_each_url(tmp_path: Path) -> None:
+    source = tmp_path / "source.bin"
+    source.write_bytes(FAKE_CONTENT)
+    destination = tmp_path / "target" / "file.bin"
+    destination.mkdir(parents=True)        # a folder where the file should go
+    with pytest.raises(MnistError) as caught:
+        download_file([source.as_uri(), source.as_uri()], destination, md5=FAKE_MD5)
+    assert str(caught.value).count("could not write the downloaded file") == 2
+    assert [path.name for path in destination.parent.iterdir()] == ["file.bin"]
+    assert destination.is_dir()

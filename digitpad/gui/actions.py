@@ -1,0 +1,122 @@
+"""The main window's actions — each with its text, keyboard shortcuts,
+tooltip and "What's This?" text — and its menu bar. The actions are made
+here and connected by the window, which decides what each one does.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar
+
+
+def _action(window: QMainWindow, text: str, shortcuts: list[str], tip: str, whats_this: str) -> QAction:
+    action = QAction(text, window)
+    if shortcuts:
+        action.setShortcuts([QKeySequence(item) for item in shortcuts])
+    action.setStatusTip(tip)
+    action.setToolTip(tip)
+    action.setWhatsThis(whats_this)
+    # Added to the window, so the shortcuts work wherever the focus is in it
+    # (and Help → Keyboard shortcuts can list them).
+    window.addAction(action)
+    return action
+
+
+class MainActions(QObject):
+    labelRequested = Signal(int)        # a "Label drawing as" action: the digit
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self._file_actions(window)
+        self._edit_actions(window)
+        self._model_actions(window)
+        self.labelAs = [_action(window, f"Label drawing as {digit}", [str(digit)],
+                                f"Save the drawing as a {digit} in My handwriting",
+                                "Tells digitpad which digit you meant: the drawing is saved under it in My "
+                                "handwriting, and the model can later be adapted to your handwriting.")
+                        for digit in range(10)]
+        for digit, action in enumerate(self.labelAs):
+            action.triggered.connect(lambda checked=False, chosen=digit: self.labelRequested.emit(chosen))
+        self.shortcuts = _action(window, "&Keyboard shortcuts", ["F1"], "List every keyboard shortcut",
+                                 "Lists the keys for everything in the menus.")
+        self.about = _action(window, "&About digitpad", [], "What digitpad is and which version this is",
+                             "Shows digitpad's version and what it is made of.")
+
+    def _file_actions(self, window: QMainWindow) -> None:
+        self.openImage = _action(window, "Open &image…", ["Ctrl+O"], "Read a digit from a picture file",
+                                 "Reads a digit or a number from a photo or scan (on paper or a screen) "
+                                 "and puts its ink on the canvas. You can also drop a picture on the canvas.")
+        self.openCheckpoint = _action(window, "&Open checkpoint…", ["Ctrl+Shift+O"],
+                                      "Use a model saved as a digitpad checkpoint",
+                                      "A checkpoint is a trained network saved to a file: its weights and "
+                                      "how it was trained. Opening one makes it the model that reads your "
+                                      "drawings.")
+        self.saveCheckpoint = _action(window, "&Save checkpoint as…", ["Ctrl+Shift+S"],
+                                      "Save the model in use to a file",
+                                      "Saves the model in use (its weights and what is known about it) to a "
+                                      "file of your choice, to keep or share.")
+        self.quit = _action(window, "&Quit", ["Ctrl+Q"], "Close digitpad",
+                            "Closes digitpad. Your samples and settings are already saved.")
+
+    def _edit_actions(self, window: QMainWindow) -> None:
+        self.undo = _action(window, "&Undo stroke", ["Ctrl+Z"], "Remove the last stroke",
+                            "Removes the last stroke you drew; the network reads what is left at once.")
+        self.clear = _action(window, "&Clear", ["Esc", "Delete"], "Clear the canvas",
+                             "Wipes the canvas so you can write the next digit.")
+        self.thinner = _action(window, "Thinner pen", ["["], "Draw with a thinner pen",
+                               "Makes the pen 2 pixels thinner.")
+        self.thicker = _action(window, "Thicker pen", ["]"], "Draw with a thicker pen",
+                               "Makes the pen 2 pixels thicker.")
+
+    def _model_actions(self, window: QMainWindow) -> None:
+        self.retrain = _action(window, "&Retrain…", ["Ctrl+R"], "Train a new network on MNIST in the background",
+                               "Trains a new network from scratch on the 60,000 MNIST training digits, "
+                               "with settings you choose, and shows how it learns epoch by epoch.")
+        self.evaluate = _action(window, "&Evaluate on MNIST test set", ["Ctrl+E"],
+                                "Score the model on the 10,000 MNIST test digits",
+                                "Runs the model on the 10,000 MNIST test digits, which it never trained on, "
+                                "and tells how many it recognises: the usual measure of a digit recogniser.")
+        self.misclassified = _action(window, "&Misclassified examples…", ["Ctrl+M"],
+                                     "Browse the test digits the model gets wrong",
+                                     "Shows every test digit the model misreads, with a confusion matrix of "
+                                     "which digits it mixes up.")
+        self.modelInfo = _action(window, "Model &info…", ["Ctrl+I"],
+                                 "What the model in use is and how it was made",
+                                 "Shows the model's layers and size, how it was trained and how well it "
+                                 "scored.")
+        self.robustness = _action(window, "&Robustness report…", [],
+                                  "How the model copes with rotated, scaled, thick, noisy and pen-drawn digits",
+                                  "Measures how the accuracy falls as test digits are rotated, scaled, moved, "
+                                  "thickened or made noisy, and when they are redrawn with a pen.")
+        self.samples = _action(window, "My &handwriting…", ["Ctrl+H"], "The drawings you labelled",
+                               "Shows the drawings you labelled with their digit, to check, relabel, delete, "
+                               "export or import them.")
+        self.adapt = _action(window, "&Adapt to my handwriting…", [],
+                             "Fine-tune the model on your labelled drawings",
+                             "Fine-tunes a copy of the model on the drawings you labelled, so it reads your "
+                             "handwriting better, and shows the accuracy before and after.")
+
+
+def build_menus(menu_bar: QMenuBar, actions: MainActions, recent: QMenu) -> None:
+    """File, Edit, Model and Help, with ``recent`` under File."""
+    file_menu = menu_bar.addMenu("&File")
+    _fill(file_menu, [actions.openImage, None, actions.openCheckpoint, actions.saveCheckpoint])
+    file_menu.addMenu(recent)
+    _fill(file_menu, [None, actions.quit])
+    edit_menu = menu_bar.addMenu("&Edit")
+    _fill(edit_menu, [actions.undo, actions.clear, None, actions.thinner, actions.thicker])
+    _fill(edit_menu.addMenu("&Label drawing as"), actions.labelAs)
+    model_menu = menu_bar.addMenu("&Model")
+    _fill(model_menu, [actions.retrain, actions.evaluate, actions.misclassified, actions.robustness, None,
+                       actions.samples, actions.adapt, None, actions.modelInfo])
+    _fill(menu_bar.addMenu("&Help"), [actions.shortcuts, actions.about])
+
+
+def _fill(menu: QMenu, items: list[QAction | None]) -> None:
+    """Add ``items`` to ``menu``, None for a separator."""
+    for item in items:
+        if item is None:
+            menu.addSeparator()
+        else:
+            menu.addAction(item)

@@ -1,0 +1,30 @@
+"""Model → Retrain: the one Retrain window (kept, with its run, when
+closed); the model the user chooses from it goes out by ``useModel``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QWidget
+
+from digitpad.gui.app_paths import AppPaths
+from digitpad.gui.controllers.base import DialogController
+from digitpad.gui.settings import AppSettings
+
+
+class RetrainController(DialogController):
+    useModel = Signal(str)          # a trained checkpoint to switch to
+
+    def __init__(self, window: QWidget, settings: AppSettings, paths: AppPaths) -> None:
+        super().__init__(window)
+        self._settings, self._paths = settings, paths
+
+    @Slot()
+    def show(self) -> None:
+        from digitpad.gui.retrain_dialog import RetrainDialog
+
+        if self._dialog is None:
+            dialog = RetrainDialog(self._settings, self._paths, self._window)
+            dialog.useModel.connect(self.useModel)
+            self._adopt(dialog, delete_on_close=False)
+        self._present()
