@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar
+from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar, QWhatsThis
 
 
 def _action(window: QMainWindow, text: str, shortcuts: list[str], tip: str, whats_this: str) -> QAction:
@@ -42,6 +42,13 @@ class MainActions(QObject):
                                  "Lists the keys for everything in the menus.")
         self.about = _action(window, "&About digitpad", [], "What digitpad is and which version this is",
                              "Shows digitpad's version and what it is made of.")
+        # Qt's own "What's This?" mode: the next click on any control explains it.
+        self.whatsThis = QWhatsThis.createAction(window)
+        self.whatsThis.setShortcuts([QKeySequence("Shift+F1")])
+        self.whatsThis.setStatusTip("Click this, then on any part of the window to learn what it is for")
+        self.whatsThis.setWhatsThis("Turns the pointer into a question mark: click any button, chart or "
+                                    "picture and digitpad explains what it shows and what it is for.")
+        window.addAction(self.whatsThis)
 
     def _file_actions(self, window: QMainWindow) -> None:
         self.openImage = _action(window, "Open &image…", ["Ctrl+O"], "Read a digit from a picture file",
@@ -110,7 +117,7 @@ def build_menus(menu_bar: QMenuBar, actions: MainActions, recent: QMenu) -> None
     model_menu = menu_bar.addMenu("&Model")
     _fill(model_menu, [actions.retrain, actions.evaluate, actions.misclassified, actions.robustness, None,
                        actions.samples, actions.adapt, None, actions.modelInfo])
-    _fill(menu_bar.addMenu("&Help"), [actions.shortcuts, actions.about])
+    _fill(menu_bar.addMenu("&Help"), [actions.whatsThis, actions.shortcuts, None, actions.about])
 
 
 def _fill(menu: QMenu, items: list[QAction | None]) -> None:

@@ -5,8 +5,8 @@ and show the main window. Stored state can never stop the app: a value or
 file that cannot be used is reset or set aside and reported once, in one
 dialog, and the app starts with the bundled model; should building the
 window from stored state fail for a reason nobody foresaw, the settings are
-set aside and the window is built afresh. Heavy libraries (scikit-learn,
-SciPy, plotting) stay off this path.
+set aside and the window is built afresh. Heavy imports (plotting, the
+MNIST downloader) stay off this path.
 """
 
 from __future__ import annotations

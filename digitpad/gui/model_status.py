@@ -10,15 +10,13 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from digitpad.gui.messages import plain_tooltip
 from digitpad.gui.observe import observe
+from digitpad.nn import architecture_summary
 from digitpad.session import Session
 
 
 def model_summary(metadata: dict) -> str:
     """'784-1024-1024-10 ReLU, 99.31% on MNIST test' from checkpoint metadata."""
-    architecture = metadata.get("architecture", {})
-    sizes = [architecture.get("input_size", "?"), *architecture.get("hidden_sizes", []),
-             architecture.get("num_classes", "?")]
-    text = "-".join(str(size) for size in sizes) + f" {architecture.get('activation', '?')}"
+    text = architecture_summary(metadata["architecture"])
     accuracy = metadata.get("metrics", {}).get("test_accuracy")
     if isinstance(accuracy, (int, float)):
         text += f", {accuracy * 100:.2f}% on MNIST test"

@@ -89,7 +89,8 @@ class RetrainDialog(QDialog):
         self.resultLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.resultLabel)
         layout.addLayout(self._button_row())
-        self.resize(940, 900)
+        # Fits a 1280x720 screen with room for the title bar and a panel.
+        self.resize(940, 660)
 
     def _preset_row(self) -> QHBoxLayout:
         self.presetCombo = QComboBox()
@@ -172,7 +173,7 @@ class RetrainDialog(QDialog):
         return self._result
 
     def _set_running(self, running: bool) -> None:
-        self.settingsForm.setEnabled(not running)
+        self.settingsForm.setEditable(not running)
         self.dataBox.setEnabled(not running)
         self.presetCombo.setEnabled(not running)
         self.startButton.setEnabled(not running)

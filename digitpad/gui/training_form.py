@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout,
-                               QGroupBox, QHBoxLayout, QLineEdit, QSpinBox, QVBoxLayout, QWidget)
+                               QHBoxLayout, QLineEdit, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
 
 from digitpad.gui.messages import escape
 from digitpad.train.config import HYPERPARAMETERS, TrainConfig, setting_named
@@ -23,7 +23,7 @@ _SPIN_BOX_LIMIT = 2**31 - 1
 
 
 class TrainingForm(QWidget):
-    def __init__(self, parent: QWidget | None = None, columns: int = 3) -> None:
+    def __init__(self, parent: QWidget | None = None, columns: int = 2) -> None:
         super().__init__(parent)
         self._editors: dict[str, QWidget] = {}
         self._config = TrainConfig()
@@ -49,6 +49,15 @@ class TrainingForm(QWidget):
         config.validate()
         return config
 
+    def setEditable(self, editable: bool) -> None:
+        """Allow or refuse changes (while a run trains). The tabs still switch,
+        so the settings of the running training can be read."""
+        for index in range(self.tabs.count()):
+            self.tabs.widget(index).setEnabled(editable)
+
+    def isEditable(self) -> bool:
+        return self.tabs.widget(0).isEnabled()
+
     def editor(self, name: str) -> QWidget:
         """The widget that edits the setting ``name`` (its objectName is the
         name in camelCase: ``learningRate``)."""
@@ -59,41 +68,45 @@ class TrainingForm(QWidget):
 
     # -- layout -------------------------------------------------------------
     def _lay_out(self, columns: int) -> None:
-        # Each group's box goes into the column with the fewest rows so far,
-        # which keeps the columns about equally tall.
-        column_layouts = [QVBoxLayout() for _ in range(columns)]
-        rows = [0] * columns
+        # One tab per group keeps the dialog short enough for a 1280x720
+        # screen; a tab's settings are spread over up to ``columns`` columns.
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("settingsTabs")
+        self.tabs.setWhatsThis("The settings of a training run, grouped by what they control. Pick a "
+                               "preset above to fill them all, then change any of them.")
         for group in GROUPS:
             members = [item for item in HYPERPARAMETERS if item.group == group]
-            if not members:
-                continue
-            shortest = rows.index(min(rows))
-            column_layouts[shortest].addWidget(self._group_box(group, members))
-            rows[shortest] += len(members) + 1
-        layout = QHBoxLayout(self)
+            if members:
+                self.tabs.addTab(self._group_page(group, members, columns), group[0].upper() + group[1:])
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for column in column_layouts:
-            column.addStretch(1)
-            layout.addLayout(column, 1)
+        layout.addWidget(self.tabs)
 
-    def _group_box(self, group: str, members: list[Setting]) -> QGroupBox:
-        box = QGroupBox(group[0].upper() + group[1:])
-        box.setObjectName(_camel_case(group.replace("-", " ").replace(" ", "_")) + "Settings")
-        rows = QFormLayout(box)
-        for item in members:
-            editor = _make_editor(item)
-            editor.setObjectName(_camel_case(item.name))
-            editor.setToolTip(_tooltip(item))
-            editor.setWhatsThis(_whats_this(item))
-            self._editors[item.name] = editor
-            if item.kind is bool:
-                rows.addRow(editor)         # a check box carries its own label
-            else:
-                rows.addRow(item.label, editor)
-                label = rows.labelForField(editor)
-                label.setToolTip(editor.toolTip())
-                label.setWhatsThis(editor.whatsThis())
-        return box
+    def _group_page(self, group: str, members: list[Setting], columns: int) -> QWidget:
+        page = QWidget()
+        page.setObjectName(_camel_case(group.replace("-", " ").replace(" ", "_")) + "Settings")
+        row = QHBoxLayout(page)
+        per_column = -(-len(members) // min(columns, len(members)))
+        for first in range(0, len(members), per_column):
+            rows = QFormLayout()
+            for item in members[first:first + per_column]:
+                self._add_editor(rows, item)
+            row.addLayout(rows, 1)
+        return page
+
+    def _add_editor(self, rows: QFormLayout, item: Setting) -> None:
+        editor = _make_editor(item)
+        editor.setObjectName(_camel_case(item.name))
+        editor.setToolTip(_tooltip(item))
+        editor.setWhatsThis(_whats_this(item))
+        self._editors[item.name] = editor
+        if item.kind is bool:
+            rows.addRow(editor)         # a check box carries its own label
+            return
+        rows.addRow(item.label, editor)
+        label = rows.labelForField(editor)
+        label.setToolTip(editor.toolTip())
+        label.setWhatsThis(editor.whatsThis())
 
 
 def _make_editor(item: Setting) -> QWidget:

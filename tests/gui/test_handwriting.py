@@ -4,7 +4,6 @@ adapting the model in the background (keep or discard), and the robustness
 report window."""
 
 import numpy as np
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -79,12 +78,11 @@ def test_my_handwriting_window(window, tmp_path, qtbot, warnings):
 
 
 def test_adapting_to_my_handwriting_keep_and_discard(window, mnist_dir, qtbot, paths):
-    from digitpad.data.mnist.dataset import load_mnist
     from digitpad.data.ink.digit_templates import digit_strokes
+    from digitpad.data.mnist import as_float_images, load_mnist
 
     train, test = (load_mnist(split, mnist_dir, download=False) for split in ("train", "test"))
-    mnist = [(images[:2000].reshape(-1, 784).astype(np.float32) / 255, labels[:2000].astype(np.int64))
-             for images, labels in (train, test)]
+    mnist = [(as_float_images(images[:2000]), labels[:2000].astype(np.int64)) for images, labels in (train, test)]
     rng = np.random.default_rng(0)
     for index in range(16):
         height = window.canvas.height() * rng.uniform(0.4, 0.7)
@@ -143,10 +141,10 @@ def test_closing_the_robustness_window_stops_its_work(window, mnist_dir, qtbot):
 
 
 def test_cancelling_adaptation_keeps_the_model(window, mnist_dir, qtbot):
-    from digitpad.data.mnist.dataset import load_mnist
+    from digitpad.data.mnist import as_float_images, load_mnist
 
     images, labels = load_mnist("train", mnist_dir, download=False)
-    mnist = [(images[:20000].reshape(-1, 784).astype(np.float32) / 255, labels[:20000].astype(np.int64))] * 2
+    mnist = [(as_float_images(images[:20000]), labels[:20000].astype(np.int64))] * 2
     for index in range(8):
         write_digit(window.canvas, index % 3)
         window.labelDrawing(index % 3)

@@ -20,7 +20,7 @@ def tiny_data(mnist_dir):
 @pytest.fixture
 def dialog(qtbot, window, settings, paths, tiny_data):
     retrain = RetrainDialog(settings, paths, window, data=tiny_data)
-    retrain.useModel.connect(window.openCheckpoint)    # as MainWindow.showRetrainDialog does
+    retrain.useModel.connect(window.openCheckpoint)    # as RetrainController.show does
     qtbot.addWidget(retrain)
     retrain.presetCombo.setCurrentText("tiny")
     retrain.settingsForm.setValues(train_subset=2500, validation_size=500, epochs=3, learning_rate=0.005)
@@ -137,7 +137,7 @@ def test_closing_while_training_asks_and_stops_only_when_told(dialog, warnings, 
     dialog.trainingProgress.connect(batches.append)
     dialog.startTraining()
     qtbot.waitUntil(lambda: bool(batches), timeout=30000)
-    assert not dialog.settingsForm.isEnabled() and not dialog.presetCombo.isEnabled()
+    assert not dialog.settingsForm.isEditable() and not dialog.presetCombo.isEnabled()
     warnings.answer = QMessageBox.StandardButton.No
     dialog.close()
     assert dialog.isVisible() and dialog.isRunning()
@@ -145,4 +145,4 @@ def test_closing_while_training_asks_and_stops_only_when_told(dialog, warnings, 
     dialog.close()
     assert [title for title, _text in warnings] == ["Training is running"] * 2
     assert not dialog.isVisible() and not dialog.isRunning()
-    assert dialog.settingsForm.isEnabled() and dialog.startButton.isEnabled()
+    assert dialog.settingsForm.isEditable() and dialog.startButton.isEnabled()

@@ -4,7 +4,7 @@ registry's choices, in its group's box, with a tooltip and a "What's This?"
 explanation; it shows any valid config and builds the same config back."""
 
 import pytest
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QGroupBox, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox
 
 from digitpad.gui.training_form import TrainingForm
 from digitpad.nn.activations import ACTIVATIONS
@@ -51,9 +51,10 @@ def test_ranges_and_choices_come_from_the_description(form):
 
 
 def test_settings_are_grouped_as_described(form):
-    titles = [box.title() for box in form.findChildren(QGroupBox)]
-    assert sorted(titles) == sorted(group[0].upper() + group[1:] for group in GROUPS)
-    augmentation = next(box for box in form.findChildren(QGroupBox) if box.title() == "Augmentation")
+    tabs = form.tabs
+    titles = [tabs.tabText(index) for index in range(tabs.count())]
+    assert titles == [group[0].upper() + group[1:] for group in GROUPS]
+    augmentation = tabs.widget(titles.index("Augmentation"))
     assert augmentation.isAncestorOf(form.editor("augment_styles"))
 
 
