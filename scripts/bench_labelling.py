@@ -46,7 +46,7 @@ def main() -> int:
     from digitpad.data.handwriting.store import PersonalSamples
     from digitpad.data.ink.strokes import render_strokes
     from digitpad.gui.app_paths import AppPaths
-    from digitpad.gui.main_window import MainWindow
+    from digitpad.gui.window.main_window import MainWindow
     from digitpad.gui.settings import AppSettings
     from digitpad.session import Session
 

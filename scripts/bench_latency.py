@@ -39,7 +39,7 @@ def main() -> int:
     from digitpad.data.ink.network_input import prepare_for_network
     from digitpad.data.ink.segmentation import segment_digits
     from digitpad.gui.app_paths import AppPaths
-    from digitpad.gui.main_window import MainWindow
+    from digitpad.gui.window.main_window import MainWindow
     from digitpad.gui.settings import AppSettings
     from digitpad.session import Session
 

@@ -39,7 +39,7 @@ def time_start(command: list[str], runs: int) -> list[float]:
 
 
 def slowest_imports(count: int = 12) -> list[tuple[float, str]]:
-    completed = subprocess.run([sys.executable, "-X", "importtime", "-c", "import digitpad.gui.main_window"],
+    completed = subprocess.run([sys.executable, "-X", "importtime", "-c", "import digitpad.gui.window.main_window"],
                                capture_output=True, text=True, cwd=ROOT)
     rows = []
     for line in completed.stderr.splitlines():

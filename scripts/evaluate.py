@@ -57,7 +57,7 @@ def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from digitpad.gui.robustness_plots import RobustnessPlots
+    from digitpad.gui.evaluation.robustness_plots import RobustnessPlots
 
     app = QApplication.instance() or QApplication(sys.argv[:1])  # noqa: F841 - needed to paint
     plots = RobustnessPlots()

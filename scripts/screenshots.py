@@ -72,8 +72,8 @@ def main() -> int:
     from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
     from digitpad.data.mnist.dataset import load_mnist
     from digitpad.gui.app_paths import AppPaths
-    from digitpad.gui.main_window import MainWindow
-    from digitpad.gui.retrain_dialog import RetrainDialog
+    from digitpad.gui.window.main_window import MainWindow
+    from digitpad.gui.training.retrain_dialog import RetrainDialog
     from digitpad.gui.settings import AppSettings
     from digitpad.train import config_from_preset, load_training_data
     from digitpad.session import Session, predict_test_set
@@ -123,9 +123,9 @@ def main() -> int:
     browser.close()
 
     from digitpad.data.ink.digit_templates import STYLE_VARIANTS, digit_strokes
-    from digitpad.gui.background import MnistSource
-    from digitpad.gui.robustness_dialog import RobustnessDialog
-    from digitpad.gui.synthetic_input import write_number
+    from digitpad.gui.common.background import MnistSource
+    from digitpad.gui.evaluation.robustness_dialog import RobustnessDialog
+    from digitpad.gui.common.synthetic_input import write_number
 
     window.canvas.clear()
     window.resize(1250, 640)

@@ -83,7 +83,7 @@ def _settings_problems(settings) -> list[str]:
 
 def _build_window(settings, paths, explicit: str | None):
     """The main window from stored state, and what had to be set aside for it."""
-    from digitpad.gui.main_window import MainWindow
+    from digitpad.gui.window.main_window import MainWindow
     from digitpad.session import Session
 
     problems = _settings_problems(settings)
@@ -99,7 +99,7 @@ def _build_window(settings, paths, explicit: str | None):
 def _build_window_afresh(settings, paths, error: BaseException):
     """After an unforeseen failure: settings set aside, bundled model, same samples."""
     from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
-    from digitpad.gui.main_window import MainWindow
+    from digitpad.gui.window.main_window import MainWindow
     from digitpad.session import Session
     from digitpad.storage.backup import set_aside
 
@@ -149,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from digitpad.model.checkpoint import CheckpointError
     from digitpad.gui.app_paths import AppPaths
-    from digitpad.gui.messages import critical
+    from digitpad.gui.common.messages import critical
     from digitpad.gui.settings import AppSettings
 
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -74,10 +74,10 @@ def run_self_test() -> int:
 
         from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
         from digitpad.gui.app_paths import AppPaths
-        from digitpad.gui.main_window import MainWindow
-        from digitpad.gui.model_status import model_summary
+        from digitpad.gui.window.main_window import MainWindow
+        from digitpad.gui.window.model_status import model_summary
         from digitpad.gui.settings import AppSettings
-        from digitpad.gui.synthetic_input import write_digit
+        from digitpad.gui.common.synthetic_input import write_digit
         from digitpad.session import Session
 
         qInstallMessageHandler(_quiet_offscreen_notes)

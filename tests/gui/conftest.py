@@ -1,6 +1,6 @@
 """Fixtures for the GUI tests: a private settings file and data folders, the
 bundled model, a session with it and a shown main window. Pen input comes from
-``digitpad.gui.synthetic_input`` (real QMouseEvents with the button held)."""
+``digitpad.gui.common.synthetic_input`` (real QMouseEvents with the button held)."""
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
 from digitpad.gui.app_paths import AppPaths
-from digitpad.gui.main_window import MainWindow
+from digitpad.gui.window.main_window import MainWindow
 from digitpad.gui.settings import AppSettings
 from digitpad.session import Session
 
@@ -54,7 +54,7 @@ class ShownMessages(list):
 
 @pytest.fixture
 def warnings(monkeypatch):
-    """Capture message boxes (all of them go through ``digitpad.gui.messages``)
+    """Capture message boxes (all of them go through ``digitpad.gui.common.messages``)
     instead of showing them."""
     shown = ShownMessages()
 

@@ -42,7 +42,7 @@ def test_a_new_name_is_saved_without_a_question(window, tmp_path, monkeypatch, w
 
 
 def test_exporting_handwriting_asks_about_the_real_name_too(window, tmp_path, monkeypatch, warnings, qtbot):
-    from digitpad.gui.synthetic_input import write_digit
+    from digitpad.gui.common.synthetic_input import write_digit
 
     write_digit(window.canvas, 4)
     window.labelDrawing(4)
@@ -73,7 +73,7 @@ def test_file_names_are_shown_as_plain_text(window, tmp_path, warnings):
 
 
 def test_message_boxes_are_plain_text(qapp, monkeypatch):
-    from digitpad.gui import messages
+    from digitpad.gui.common import messages
 
     boxes = []
     monkeypatch.setattr(QMessageBox, "exec", lambda box: boxes.append(box) or 0)

@@ -9,9 +9,9 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from digitpad.gui.app_paths import AppPaths
-from digitpad.gui.background import MnistSource
+from digitpad.gui.common.background import MnistSource
 from digitpad.gui.controllers.base import DialogController
-from digitpad.gui.mnist_prompt import find_mnist
+from digitpad.gui.common.mnist_prompt import find_mnist
 from digitpad.gui.settings import AppSettings
 from digitpad.session import Session
 
@@ -27,7 +27,7 @@ class AdaptController(DialogController):
     def show(self, mnist=None) -> None:
         """``mnist``: preloaded ``((train images, labels), (test images, labels))``
         (for tests and screenshots) instead of reading MNIST."""
-        from digitpad.gui.adapt_dialog import AdaptDialog
+        from digitpad.gui.handwriting.adapt_dialog import AdaptDialog
 
         if mnist is not None:
             source = MnistSource(None, False, None)

@@ -9,9 +9,9 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from digitpad.data.handwriting.samples import SampleFileError
-from digitpad.gui.canvas import DrawingCanvas
+from digitpad.gui.window.canvas import DrawingCanvas
 from digitpad.gui.controllers.base import DialogController
-from digitpad.gui.live_recognition import LiveRecognition
+from digitpad.gui.window.live_recognition import LiveRecognition
 from digitpad.session import Session
 
 
@@ -50,7 +50,7 @@ class HandwritingController(DialogController):
     @Slot()
     def show(self) -> None:
         """Open the My handwriting window (the same one each time)."""
-        from digitpad.gui.personal_samples_dialog import PersonalSamplesDialog
+        from digitpad.gui.handwriting.personal_samples_dialog import PersonalSamplesDialog
 
         if self._dialog is None:
             dialog = PersonalSamplesDialog(self._session, self._window)

@@ -14,9 +14,9 @@ import numpy as np
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QProgressBar, QWidget
 
-from digitpad.gui.background import BackgroundTask
+from digitpad.gui.common.background import BackgroundTask
 from digitpad.gui.controllers.base import Controller
-from digitpad.gui.image_worker import ImageWorker
+from digitpad.gui.window.image_worker import ImageWorker
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
 

@@ -32,7 +32,7 @@ class MisclassifiedController(DialogController):
     @Slot(object)
     def open(self, predictions: "DigitPredictions") -> None:
         """Browse the mistakes in ``predictions`` (replacing a browser already open)."""
-        from digitpad.gui.misclassified_dialog import MisclassifiedDialog
+        from digitpad.gui.evaluation.misclassified_dialog import MisclassifiedDialog
 
         if self._dialog is not None:
             self._dialog.close()

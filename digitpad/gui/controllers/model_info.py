@@ -9,7 +9,7 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QWidget
 
 from digitpad.gui.controllers.base import Controller
-from digitpad.gui.messages import about
+from digitpad.gui.common.messages import about
 from digitpad.session import Session
 
 
@@ -20,14 +20,14 @@ class InfoController(Controller):
 
     @Slot()
     def showModelInfo(self) -> None:
-        from digitpad.gui.model_info_dialog import ModelInfoDialog
+        from digitpad.gui.evaluation.model_info_dialog import ModelInfoDialog
 
         session = self._session
         ModelInfoDialog(session.model, session.model_path, session.metadata, self._window).exec()
 
     @Slot()
     def showShortcuts(self) -> None:
-        from digitpad.gui.shortcuts_dialog import ShortcutsDialog
+        from digitpad.gui.window.shortcuts_dialog import ShortcutsDialog
 
         ShortcutsDialog(self._window.actions(), self._window).exec()
 

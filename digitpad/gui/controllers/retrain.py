@@ -21,7 +21,7 @@ class RetrainController(DialogController):
 
     @Slot()
     def show(self) -> None:
-        from digitpad.gui.retrain_dialog import RetrainDialog
+        from digitpad.gui.training.retrain_dialog import RetrainDialog
 
         if self._dialog is None:
             dialog = RetrainDialog(self._settings, self._paths, self._window)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from digitpad.gui.app_paths import AppPaths
 from digitpad.gui.controllers.base import DialogController
-from digitpad.gui.mnist_prompt import find_mnist
+from digitpad.gui.common.mnist_prompt import find_mnist
 from digitpad.gui.settings import AppSettings
 from digitpad.session import Session
 
@@ -21,7 +21,7 @@ class RobustnessController(DialogController):
 
     @Slot()
     def show(self) -> None:
-        from digitpad.gui.robustness_dialog import RobustnessDialog
+        from digitpad.gui.evaluation.robustness_dialog import RobustnessDialog
 
         source = find_mnist(self._window, self._settings, self._paths.mnist_cache_dir)
         if source is None:

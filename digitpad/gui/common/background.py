@@ -1,0 +1,184 @@
+"""Running long work off the GUI thread. A worker is a QObject with a ``run``
+slot; it never touches widgets and reports by signal, ending every run with
+``done``. ``CancellableWorker`` holds what every worker shares — the cancel
+flag, download progress that honours it, and the signals for failure and
+cancellation — and ``MnistWorker`` adds reading MNIST (from where a
+``MnistSource`` says). ``BackgroundTask`` is the one way a window runs a
+worker: start it on its own thread, ask it to cancel, stop it and wait
+(when the window closes), and know whether it is running;
+``describe_download`` words download progress the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+
+class Cancelled(Exception):
+    """Raised inside a worker to unwind when the user has cancelled."""
+
+
+class CancellableWorker(QObject):
+    """Subclasses implement ``work()`` (emitting their own result signal) and
+    name the exceptions whose message is already fit for the user."""
+
+    downloadProgress = Signal(str, int, int)   # file name, bytes done, bytes total (-1 unknown)
+    failed = Signal(str)
+    cancelled = Signal()
+    done = Signal()
+
+    # Errors whose message names the file and the problem: shown as they are.
+    expected_errors: tuple[type[BaseException], ...] = ()
+    # What the work is, for the message about an unexpected failure.
+    task = "The task"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cancel_requested = False
+
+    def work(self) -> None:
+        raise NotImplementedError
+
+    def on_cancelled(self) -> None:
+        """Clean up after a cancelled run (nothing by default)."""
+
+    @Slot()
+    def run(self) -> None:
+        # Whatever happens, exactly one of succeeded/failed/cancelled is
+        # emitted, then done, so the window and the thread always hear back.
+        try:
+            self.work()
+        except Cancelled:
+            self.on_cancelled()
+            self.cancelled.emit()
+        except self.expected_errors as error:
+            self.failed.emit(str(error))
+        except OSError as error:
+            self.failed.emit(f"{error.filename + ': ' if error.filename else ''}{error.strerror or error}")
+        except Exception as error:
+            self.failed.emit(f"{self.task} failed unexpectedly: {error!r}")
+        finally:
+            self.done.emit()
+
+    def cancel(self) -> None:
+        """Thread-safe: the work stops at its next check (a batch, a download chunk)."""
+        self._cancel_requested = True
+
+    def isCancelRequested(self) -> bool:
+        return self._cancel_requested
+
+    def reportDownload(self, name: str, done: int, total: int | None) -> None:
+        """A ``load_mnist`` progress callback; raising here aborts the download cleanly."""
+        if self._cancel_requested:
+            raise Cancelled
+        self.downloadProgress.emit(name, done, -1 if total is None else total)
+
+
+@dataclass(frozen=True)
+class MnistSource:
+    """Where a worker reads MNIST from (see ``digitpad.gui.common.mnist_prompt``)."""
+
+    data_dir: Path | None           # a folder chosen by the user, else the usual search
+    download: bool                  # the user allowed downloading what is missing
+    cache_dir: Path | None          # where downloads go
+
+
+class MnistWorker(CancellableWorker):
+    """A worker that reads MNIST where the app keeps it, downloading it when
+    the user allowed that, with download progress that Cancel interrupts."""
+
+    def __init__(self, data_dir: Path | None, download: bool, cache_dir: Path | None) -> None:
+        super().__init__()
+        self._data_dir, self._download, self._cache_dir = data_dir, download, cache_dir
+
+    def loadMnist(self, split: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(images (N, 28, 28) uint8, labels (N,) int64)``; raises MnistError or Cancelled."""
+        from digitpad.data.mnist.dataset import load_mnist
+
+        images, labels = load_mnist(split, self._data_dir, self._download, cache_dir=self._cache_dir,
+                                    progress=self.reportDownload)
+        if self.isCancelRequested():
+            raise Cancelled
+        return images, labels.astype(np.int64)
+
+
+def _start_on_thread(worker: QObject, parent: QObject) -> QThread:
+    """Move ``worker`` to a new thread owned by ``parent`` and start ``worker.run``."""
+    thread = QThread(parent)
+    worker.moveToThread(thread)
+    thread.started.connect(worker.run)
+    worker.done.connect(thread.quit)
+    thread.finished.connect(worker.deleteLater)
+    thread.finished.connect(thread.deleteLater)
+    thread.start()
+    return thread
+
+
+class BackgroundTask(QObject):
+    """One worker at a time on its own thread, owned by a window or dialog.
+
+    Connect to the worker's own signals before ``start``; ``finished`` is
+    emitted (on the GUI thread) once the worker is done and the task is free
+    for the next one.
+    """
+
+    finished = Signal()
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._thread: QThread | None = None
+        self._worker: CancellableWorker | None = None
+
+    def start(self, worker: CancellableWorker) -> None:
+        """Run ``worker`` in the background; the task must not be running."""
+        if self._thread is not None:
+            raise RuntimeError("a background task is already running; cancel or wait for it first")
+        self._worker = worker
+        worker.done.connect(self._worker_done)
+        self._thread = _start_on_thread(worker, self)
+
+    def isRunning(self) -> bool:
+        return self._thread is not None
+
+    def worker(self) -> CancellableWorker | None:
+        """The worker running now (None when idle)."""
+        return self._worker
+
+    def cancel(self) -> None:
+        """Ask the running worker to stop at its next check; returns at once."""
+        if self._worker is not None:
+            self._worker.cancel()
+
+    def stopAndWait(self) -> None:
+        """Cancel the running worker and wait until its thread has finished
+        (for closing a window: nothing may outlive it)."""
+        thread = self._thread
+        if thread is None:
+            return
+        self.cancel()
+        thread.quit()
+        thread.wait()
+        self._finish()
+
+    @Slot()
+    def _worker_done(self) -> None:
+        # A worker stopped by stopAndWait reports done later still; by then
+        # the task may be running its successor, which this must not end.
+        if self.sender() is self._worker:
+            self._finish()
+
+    def _finish(self) -> None:
+        if self._thread is None:
+            return
+        self._thread = self._worker = None
+        self.finished.emit()
+
+
+def describe_download(name: str, done: int, total: int) -> str:
+    """'Downloading train-images-idx3-ubyte.gz: 3.2 MB of 9.9 MB' (``total`` < 0: unknown)."""
+    of_total = f" of {total / 1e6:.1f} MB" if total > 0 else ""
+    return f"Downloading {name}: {done / 1e6:.1f} MB{of_total}"

@@ -1,0 +1,91 @@
+"""Live recognition: the canvas read by the model in use while the user
+writes — at most every ``LIVE_PREDICTION_INTERVAL_MS`` while the pen moves,
+at once when it lifts, when the drawing is changed otherwise and when the
+session's model changes. The reading goes out by ``recognised``; for a
+number it follows the digit being written (the one under the pen), outlines
+every digit on the canvas and knows which strokes make up the digit being
+written, so that digit alone can be labelled.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from digitpad.data.ink.strokes import Stroke
+from digitpad.gui.window.canvas import DrawingCanvas
+from digitpad.gui.common.observe import observe
+from digitpad.model.recognition import NumberRecognition, Recognition, read_canvas
+from digitpad.session import Session
+
+# While the pen moves, predict at most this often (ms): live, yet never
+# competing with the pen for the event loop.
+LIVE_PREDICTION_INTERVAL_MS = 40
+
+
+class LiveRecognition(QObject):
+    # What was read (a NumberRecognition, None for no digit) and the index of
+    # the digit being written in it.
+    recognised = Signal(object, int)
+
+    def __init__(self, canvas: DrawingCanvas, session: Session, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._canvas, self._session = canvas, session
+        self._number: NumberRecognition | None = None
+        self._focused = 0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(LIVE_PREDICTION_INTERVAL_MS)
+        self._timer.timeout.connect(self.recogniseNow)
+        canvas.drawingChanged.connect(self._drawing_changed)
+        canvas.strokeFinished.connect(self.recogniseNow)
+        observe(self, session.model_changed, self.recogniseNow)
+
+    def number(self) -> NumberRecognition | None:
+        """Everything read on the canvas, digit by digit."""
+        return self._number
+
+    def recognition(self) -> Recognition | None:
+        """The digit shown in the bars (for a number, the one being written)."""
+        return None if self._number is None else self._number.digits[self._focused]
+
+    def focusedStrokes(self) -> list[Stroke]:
+        """The strokes of the digit in the bars: all of them, or for a number its digit's."""
+        number = self._number
+        if number is None or len(number) < 2:
+            return self._canvas.strokes()
+        top, bottom, left, right = number.boxes[self._focused_digit(number)]
+        return self._canvas.strokesBetween(left, right)
+
+    @Slot()
+    def _drawing_changed(self) -> None:
+        if not self._canvas.isDrawing():
+            self.recogniseNow()
+        elif not self._timer.isActive():
+            self._timer.start()
+
+    @Slot()
+    def recogniseNow(self) -> None:
+        """Read the canvas now and announce the result."""
+        self._timer.stop()
+        canvas = self._canvas
+        widths = [stroke.width for stroke in canvas.strokes()]
+        number = read_canvas(self._session.model, canvas.inkView(), widths, canvas.deviceScale())
+        self._number = number
+        self._focused = self._focused_digit(number)
+        if number is None or len(number) < 2:
+            canvas.setHighlights([])
+        else:
+            canvas.outlineDigits(number.boxes, [f"{digit.digit}  {digit.confidence * 100:.0f}%"
+                                                for digit in number.digits])
+        self.recognised.emit(number, self._focused)
+
+    def _focused_digit(self, number: NumberRecognition | None) -> int:
+        """Index of the digit under the newest stroke's last point (else the last digit)."""
+        if number is None or len(number) == 1:
+            return 0
+        column = self._canvas.penColumn()
+        if column is not None:
+            for index, (top, bottom, left, right) in enumerate(number.boxes):
+                if left <= column <= right:
+                    return index
+        return len(number) - 1
