@@ -20,10 +20,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
-from digitpad.data.mnist import as_float_images, load_mnist
 from digitpad.data.ink.digit_templates import STYLE_VARIANTS, random_ink
 from digitpad.data.ink.network_input import prepare_for_network
+from digitpad.data.mnist import as_float_images, load_mnist
+from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
 from digitpad.train.adapt import AdaptConfig, adapt_to_handwriting  # noqa: E402
 
 

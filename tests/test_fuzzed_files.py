@@ -8,11 +8,11 @@ else may escape."""
 import numpy as np
 import pytest
 
-from digitpad.model.checkpoint import CheckpointError, read_checkpoint, save_checkpoint
 from digitpad.data.handwriting.export_file import read_samples
 from digitpad.data.handwriting.samples import SampleFileError
 from digitpad.data.handwriting.store import PersonalSamples
 from digitpad.data.ink.strokes import Stroke
+from digitpad.model.checkpoint import CheckpointError, read_checkpoint, save_checkpoint
 from digitpad.nn import MLP, Adam
 
 CASES = 2000

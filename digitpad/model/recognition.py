@@ -13,8 +13,8 @@ from typing import Sequence
 import numpy as np
 
 from digitpad.data.ink.network_input import ink_bounding_box, prepare_for_network
-from digitpad.nn import MLP
 from digitpad.data.ink.thresholds import MIN_DIGIT_EXTENT, SPECK_PEN_WIDTHS
+from digitpad.nn import MLP
 
 # A top probability below this is reported as "not sure".
 NOT_SURE_BELOW = 0.6

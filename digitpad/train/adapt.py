@@ -21,8 +21,8 @@ from digitpad.data.augment.training import TrainingAugmentation
 from digitpad.nn import MLP, Adam, SoftmaxCrossEntropy
 from digitpad.nn.schedules import CosineSchedule
 from digitpad.train.callbacks import Callback, LearningRateScheduler
-from digitpad.train.trainer import Trainer
 from digitpad.train.status import RunStatus
+from digitpad.train.trainer import Trainer
 
 # Fewer samples than this cannot teach a style (and leave nothing to measure).
 MIN_SAMPLES = 5

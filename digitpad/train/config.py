@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from digitpad.data.augment.distortions import AugmentConfig
-from digitpad.model.checkpoint import INPUT_SIZE, NUM_CLASSES
 from digitpad.data.mnist.files import LABEL_COUNT, MNIST_SPLITS
+from digitpad.model.checkpoint import INPUT_SIZE, NUM_CLASSES
 from digitpad.nn.activations import ACTIVATIONS
 from digitpad.nn.mlp import check_layer_sizes
 from digitpad.nn.optimizers import OPTIMIZERS

@@ -17,11 +17,11 @@ from typing import Callable
 import numpy as np
 
 from digitpad.data.augment.distortions import affine_matrices, affine_source_grid, bilinear_sample
-from digitpad.data.ink.stroke_width import vary_thickness
 from digitpad.data.ink.digit_templates import STYLE_VARIANTS, TEMPLATES, random_ink, style_label
 from digitpad.data.ink.network_input import prepare_for_network
 from digitpad.data.ink.picture import image_to_mnist
 from digitpad.data.ink.skeleton import image_to_strokes
+from digitpad.data.ink.stroke_width import vary_thickness
 from digitpad.data.ink.strokes import render_strokes
 from digitpad.nn import MLP
 

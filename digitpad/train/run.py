@@ -20,13 +20,13 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from digitpad.model.checkpoint import (INPUT_SIZE, NUM_CLASSES, Checkpoint, CheckpointError,
-                                       checkpoint_metadata, read_checkpoint, save_checkpoint)
 from digitpad.data.augment.distortions import AugmentConfig
+from digitpad.data.augment.training import TrainingAugmentation
 from digitpad.data.mnist.batches import batch_count
 from digitpad.data.mnist.dataset import as_float_images, dataset_checksums, load_mnist
 from digitpad.data.mnist.split import stratified_split, subset_indices
-from digitpad.data.augment.training import TrainingAugmentation
+from digitpad.model.checkpoint import (INPUT_SIZE, NUM_CLASSES, Checkpoint, CheckpointError,
+                                       checkpoint_metadata, read_checkpoint, save_checkpoint)
 from digitpad.nn import (MLP, OPTIMIZERS, ConstantSchedule, CosineSchedule, Optimizer,
                          SoftmaxCrossEntropy, StepSchedule, WarmupSchedule)
 from digitpad.storage.atomic import write_text_atomically
@@ -36,8 +36,8 @@ from digitpad.train.callbacks import (Callback, CSVLogger, EarlyStopping, Learni
                                       ModelCheckpoint, ProgressBar)
 from digitpad.train.config import TrainConfig
 from digitpad.train.report import evaluation_report, write_report
-from digitpad.train.trainer import Trainer, TrainingDiverged
 from digitpad.train.status import RunStatus
+from digitpad.train.trainer import Trainer, TrainingDiverged
 
 CONFIG_FILE = "config.json"
 # A run's config.json is well under a kilobyte; anything near this is not one.

@@ -6,10 +6,10 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
-from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
 from digitpad.gui.app_paths import AppPaths
-from digitpad.gui.window.main_window import MainWindow
 from digitpad.gui.settings import AppSettings
+from digitpad.gui.window.main_window import MainWindow
+from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
 from digitpad.session import Session
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from digitpad.model.checkpoint import bundled_checkpoint_path, save_checkpoint
 from digitpad.gui.app import choose_model, icon_path
+from digitpad.model.checkpoint import bundled_checkpoint_path, save_checkpoint
 from digitpad.nn import MLP
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

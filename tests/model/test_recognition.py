@@ -5,9 +5,9 @@ specks give no answer at all."""
 import numpy as np
 import pytest
 
-from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
 from digitpad.data.ink.digit_templates import digit_strokes
 from digitpad.data.ink.strokes import Stroke, render_strokes
+from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
 from digitpad.model.recognition import recognise
 
 

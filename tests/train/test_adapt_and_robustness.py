@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
 from digitpad.data.ink.digit_templates import random_ink
 from digitpad.data.ink.network_input import prepare_for_network
+from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
 from digitpad.train.adapt import AdaptConfig, adapt_to_handwriting, holdout_split
 from digitpad.train.robustness import perturbation_curve, robustness_report
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 from digitpad.data.augment.distortions import AugmentConfig, augment_batch
-from digitpad.data.ink.stroke_width import stroke_width
-from digitpad.data.ink.skeleton import distance_to_skeleton, redraw
 from digitpad.data.augment.styles import STYLE_CHANGES
+from digitpad.data.ink.skeleton import distance_to_skeleton, redraw
+from digitpad.data.ink.stroke_width import stroke_width
 from digitpad.data.ink.thresholds import STROKE_LEVEL
 
 # Pen radii (pixels of the 28x28 image; MNIST strokes are about 2 px wide).

@@ -10,8 +10,8 @@ from pathlib import Path
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from digitpad.gui.controllers.base import Controller
 from digitpad.gui.common.save_path import ask_save_path
+from digitpad.gui.controllers.base import Controller
 from digitpad.model.checkpoint import CheckpointError
 from digitpad.session import Session
 

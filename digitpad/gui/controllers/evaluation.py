@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from digitpad.gui.app_paths import AppPaths
 from digitpad.gui.common.background import BackgroundTask, describe_download
-from digitpad.gui.controllers.base import Controller
-from digitpad.gui.evaluation.evaluation_worker import EvaluationWorker
 from digitpad.gui.common.messages import choose
 from digitpad.gui.common.mnist_prompt import find_mnist
+from digitpad.gui.controllers.base import Controller
+from digitpad.gui.evaluation.evaluation_worker import EvaluationWorker
 from digitpad.gui.settings import AppSettings
 from digitpad.session import Session
 

@@ -9,8 +9,8 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from digitpad.data.handwriting.samples import SampleFileError
-from digitpad.gui.window.canvas import DrawingCanvas
 from digitpad.gui.controllers.base import DialogController
+from digitpad.gui.window.canvas import DrawingCanvas
 from digitpad.gui.window.live_recognition import LiveRecognition
 from digitpad.session import Session
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QWidget
 
-from digitpad.gui.controllers.base import Controller
 from digitpad.gui.common.messages import about
+from digitpad.gui.controllers.base import Controller
 from digitpad.session import Session
 
 

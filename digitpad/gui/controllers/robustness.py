@@ -8,8 +8,8 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QWidget
 
 from digitpad.gui.app_paths import AppPaths
-from digitpad.gui.controllers.base import DialogController
 from digitpad.gui.common.mnist_prompt import find_mnist
+from digitpad.gui.controllers.base import DialogController
 from digitpad.gui.settings import AppSettings
 from digitpad.session import Session
 

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QProgressBar, QPushButton, Q
 
 from digitpad.gui.common.background import BackgroundTask, MnistSource, describe_download
 from digitpad.gui.common.messages import plain_label, warn
+from digitpad.gui.common.save_path import ask_save_path
 from digitpad.gui.evaluation.robustness_plots import RobustnessPlots
 from digitpad.gui.evaluation.robustness_worker import RobustnessWorker
-from digitpad.gui.common.save_path import ask_save_path
 from digitpad.nn import MLP
 from digitpad.storage.atomic import write_bytes_atomically
 from digitpad.train.robustness import PERTURBATIONS, PartMeasured

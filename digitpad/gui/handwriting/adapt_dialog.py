@@ -16,11 +16,11 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
-from digitpad.model.checkpoint import CheckpointError, save_checkpoint
-from digitpad.gui.handwriting.adapt_worker import AdaptWorker
 from digitpad.gui.common.background import BackgroundTask, MnistSource, describe_download
 from digitpad.gui.common.explain import explained_button
 from digitpad.gui.common.messages import escape, plain_label, warn
+from digitpad.gui.handwriting.adapt_worker import AdaptWorker
+from digitpad.model.checkpoint import CheckpointError, save_checkpoint
 from digitpad.nn import MLP
 from digitpad.train.adapt import MIN_SAMPLES, AdaptConfig
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 
-from digitpad.model.checkpoint import CheckpointError
 from digitpad.data.mnist.idx import MnistError
 from digitpad.gui.common.background import CancellableWorker, Cancelled
+from digitpad.model.checkpoint import CheckpointError
 from digitpad.train import Callback, RunError, TrainConfig, TrainingDiverged, run_training
 from digitpad.train.status import RunStatus
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
-from digitpad.gui.window.canvas import DrawingCanvas
 from digitpad.gui.settings import PEN_WIDTH_RANGE, AppSettings
+from digitpad.gui.window.canvas import DrawingCanvas
 
 # How much "Thinner pen" and "Thicker pen" change the width (pixels).
 PEN_STEP = 2

@@ -12,8 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from digitpad.data.ink.strokes import Stroke
-from digitpad.gui.window.canvas import DrawingCanvas
 from digitpad.gui.common.observe import observe
+from digitpad.gui.window.canvas import DrawingCanvas
 from digitpad.model.recognition import NumberRecognition, Recognition, read_canvas
 from digitpad.session import Session
 

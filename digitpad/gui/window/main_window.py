@@ -16,8 +16,8 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QMainWindow, QProgressBar, QWidget
 
-from digitpad.gui.window.actions import MainActions, build_menus
 from digitpad.gui.app_paths import AppPaths
+from digitpad.gui.common.messages import warn
 from digitpad.gui.controllers.adapt import AdaptController
 from digitpad.gui.controllers.checkpoints import CheckpointFiles
 from digitpad.gui.controllers.evaluation import TestSetEvaluation
@@ -27,13 +27,13 @@ from digitpad.gui.controllers.misclassified import MisclassifiedController
 from digitpad.gui.controllers.model_info import InfoController
 from digitpad.gui.controllers.retrain import RetrainController
 from digitpad.gui.controllers.robustness import RobustnessController
+from digitpad.gui.settings import AppSettings, remember_checkpoints
+from digitpad.gui.window.actions import MainActions, build_menus
 from digitpad.gui.window.drawing_panel import DrawingPanel
 from digitpad.gui.window.live_recognition import LiveRecognition
-from digitpad.gui.common.messages import warn
 from digitpad.gui.window.model_status import ModelStatusLabel
 from digitpad.gui.window.recent_menu import RecentCheckpointsMenu
 from digitpad.gui.window.result_panel import ResultPanel
-from digitpad.gui.settings import AppSettings, remember_checkpoints
 from digitpad.model.recognition import NumberRecognition, Recognition
 from digitpad.nn import MLP
 from digitpad.session import Session

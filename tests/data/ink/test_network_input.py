@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
 from digitpad.data.ink.digit_templates import digit_strokes, template_paths
 from digitpad.data.ink.network_input import has_ink, ink_bounding_box, to_mnist
 from digitpad.data.ink.picture import image_to_mnist
 from digitpad.data.ink.strokes import render_strokes
+from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
 
 
 @pytest.fixture(scope="module")

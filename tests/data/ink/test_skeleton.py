@@ -4,8 +4,8 @@ pen strokes of the chosen width."""
 
 import numpy as np
 
-from digitpad.data.ink.stroke_width import stroke_width
 from digitpad.data.ink.skeleton import distance_to_skeleton, image_to_strokes, redraw, thin, trace
+from digitpad.data.ink.stroke_width import stroke_width
 from digitpad.data.ink.strokes import render_strokes
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from digitpad.data.mnist.idx import MnistError
 from digitpad.data.mnist.dataset import dataset_checksums, file_md5, load_mnist
 from digitpad.data.mnist.files import DEFAULT_MIRRORS, ENV_VAR, MNIST_SPLITS
+from digitpad.data.mnist.idx import MnistError
 from digitpad.data.mnist.locate import default_cache_dir, locate_mnist
 
 TEST_IMAGES = "t10k-images-idx3-ubyte.gz"

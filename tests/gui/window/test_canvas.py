@@ -8,8 +8,8 @@ from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QPointingDevice, QTabletEvent
 from PySide6.QtWidgets import QApplication
 
-from digitpad.gui.window.canvas import DrawingCanvas
 from digitpad.gui.common.synthetic_input import draw_polyline
+from digitpad.gui.window.canvas import DrawingCanvas
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ import pytest
 from PIL import Image, ImageDraw
 from PySide6.QtWidgets import QProgressBar, QTableWidget
 
-from digitpad.model.checkpoint import save_checkpoint
-from digitpad.gui.window.main_window import MainWindow
-from digitpad.nn import MLP
 from digitpad.gui.common.synthetic_input import draw_polyline, write_digit
+from digitpad.gui.window.main_window import MainWindow
+from digitpad.model.checkpoint import save_checkpoint
+from digitpad.nn import MLP
 
 
 @pytest.mark.parametrize("digit", range(10))
