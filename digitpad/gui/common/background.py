@@ -172,8 +172,14 @@ class BackgroundTask(QObject):
             self._finish()
 
     def _finish(self) -> None:
-        if self._thread is None:
+        thread = self._thread
+        if thread is None:
             return
+        # The worker has returned from its last signal; its thread only has to
+        # leave its event loop. Waiting for that here means no thread is ever
+        # left running for Qt to destroy when the app quits (which aborts).
+        thread.quit()
+        thread.wait()
         self._thread = self._worker = None
         self.finished.emit()
 
