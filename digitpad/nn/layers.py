@@ -253,6 +253,12 @@ class Dropout(Layer):
         self._mask = mask
         return inputs * mask
 
+    @property
+    def mask(self) -> np.ndarray | None:
+        """The mask of the last training-mode ``forward``, kept until ``backward``:
+        0 for a dropped unit, ``1 / (1 - rate)`` for a kept one; None otherwise."""
+        return self._mask
+
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         if self._mask is None:
             return grad_output

@@ -283,6 +283,12 @@ class MLP:
             )
         return batch.astype(self.dtype, copy=False)
 
+    def logits(self, inputs: np.ndarray) -> np.ndarray:
+        """``(N, input_size) -> (N, num_classes)`` scores before the softmax, in
+        evaluation mode (no dropout) whatever the model's mode, touching no
+        layer state: what a gradient check differentiates numerically."""
+        return self._forward(inputs, training=False)
+
     def predict_proba(self, images: np.ndarray) -> np.ndarray:
         """Class probabilities ``(N, num_classes)`` float32 for ``(N, 784)`` or
         ``(N, 28, 28)`` images in [0, 1] (white ink on black, as MNIST). A single

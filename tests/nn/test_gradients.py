@@ -87,7 +87,7 @@ def test_dropout_gradient_uses_the_same_mask_as_forward():
     inputs = rng.standard_normal((5, 8))
     weights = rng.standard_normal((5, 8))
     outputs = layer.forward(inputs, training=True, rng=np.random.default_rng(9))
-    mask = layer._mask.copy()
+    mask = layer.mask.copy()
 
     def loss():
         return float(np.sum(inputs * mask * weights))
@@ -145,7 +145,7 @@ def test_whole_mlp_gradient(activation):
     loss = SoftmaxCrossEntropy()
 
     def value():
-        return SoftmaxCrossEntropy().forward(model._forward(inputs, training=False), labels)
+        return SoftmaxCrossEntropy().forward(model.logits(inputs), labels)
 
     loss.forward(model.forward(inputs), labels)
     model.backward(loss.backward())
@@ -168,7 +168,7 @@ def test_network_built_from_specs_gradient():
     loss = SoftmaxCrossEntropy()
 
     def value():
-        return SoftmaxCrossEntropy().forward(model._forward(inputs, training=False), labels)
+        return SoftmaxCrossEntropy().forward(model.logits(inputs), labels)
 
     loss.forward(model.forward(inputs), labels)
     model.backward(loss.backward())

@@ -30,7 +30,7 @@ def test_backprop_gives_the_fast_mlps_logits_loss_and_gradients(activation, drop
         parameter.value[...] = rng.standard_normal(parameter.value.shape) * 0.5
     loss = SoftmaxCrossEntropy(label_smoothing=0.1)
     logits = model.forward(images)
-    masks = [layer._mask for layer in model.layers if isinstance(layer, Dropout)] or None
+    masks = [layer.mask for layer in model.layers if isinstance(layer, Dropout)] or None
     loss_value = loss.forward(logits, labels)
     model.backward(loss.backward())
 

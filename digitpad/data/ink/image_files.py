@@ -213,7 +213,7 @@ def _decoding_bytes(picture, data: bytes, full_size: tuple[int, int]) -> int:
         # copied again into the picture: about four copies (measured).
         needed *= 4
     several_scans = picture.format in ("JPEG", "MPO") and (
-        picture.info.get("progressive") or _jpeg_has_several_scans(data))
+        picture.info.get("progressive") or jpeg_has_several_scans(data))
     if several_scans:
         # Progressive and multi-scan JPEGs keep every DCT coefficient of the
         # full-size picture while decoding, however small the output.
@@ -246,7 +246,7 @@ def _tiff_directory_is_modest(data: bytes) -> bool:
     return True
 
 
-def _jpeg_has_several_scans(data: bytes) -> bool:
+def jpeg_has_several_scans(data: bytes) -> bool:
     """True unless the JPEG in ``data`` is plainly coded in a single scan."""
     position = 2
     while position + 4 <= len(data):

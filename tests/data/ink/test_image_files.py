@@ -167,8 +167,8 @@ def test_progressive_jpegs_count_their_full_size_coefficients(tmp_path, monkeypa
     baseline, progressive = tmp_path / "baseline.jpg", tmp_path / "progressive.jpg"
     picture.save(baseline)
     picture.save(progressive, progressive=True)
-    assert not image_files._jpeg_has_several_scans(baseline.read_bytes())
-    assert image_files._jpeg_has_several_scans(progressive.read_bytes())
+    assert not image_files.jpeg_has_several_scans(baseline.read_bytes())
+    assert image_files.jpeg_has_several_scans(progressive.read_bytes())
     # 480 kB of pixels either way, plus 960 kB of coefficients for the progressive one.
     monkeypatch.setattr(image_files, "MAX_DECODED_BYTES", 600_000)
     assert_grey(load_image(baseline), (600, 800))
@@ -183,5 +183,5 @@ def test_a_thumbnail_in_the_camera_metadata_is_not_a_second_scan(tmp_path):
     path = tmp_path / "camera.jpg"
     # An APP1 segment holding a whole JPEG (with its own start-of-scan marker).
     Image.new("RGB", (64, 48), 90).save(path, exif=exif.tobytes() + thumbnail.getvalue())
-    assert not image_files._jpeg_has_several_scans(path.read_bytes())
+    assert not image_files.jpeg_has_several_scans(path.read_bytes())
     assert_grey(load_image(path), (48, 64))
