@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel,
                                QListView, QPushButton, QSplitter, QVBoxLayout, QWidget)
 
@@ -17,9 +17,9 @@ from digitpad.data.mnist import as_float_images
 from digitpad.gui.evaluation.confusion_matrix_view import ConfusionMatrixView
 from digitpad.gui.window.input_preview import InputPreview
 from digitpad.gui.window.probability_bars import ProbabilityBars
+from digitpad.gui.common.thumbnails import THUMBNAIL, digit_icon
 from digitpad.train.report import DigitPredictions
 
-THUMBNAIL = 56
 ANY = "Any"
 
 
@@ -65,15 +65,7 @@ class MisclassifiedModel(QAbstractListModel):
     def _thumbnail(self, test_index: int) -> QIcon:
         icon = self._thumbnails.get(test_index)
         if icon is None:
-            pixels = np.ascontiguousarray(self._predictions.images[test_index], dtype=np.uint8)
-            image = QImage(pixels.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
-            pixmap = QPixmap.fromImage(image.scaled(THUMBNAIL, THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio,
-                                                    Qt.TransformationMode.FastTransformation))
-            # The same picture when selected: Qt would otherwise tint the digit.
-            icon = QIcon()
-            icon.addPixmap(pixmap, QIcon.Mode.Normal)
-            icon.addPixmap(pixmap, QIcon.Mode.Selected)
-            self._thumbnails[test_index] = icon
+            icon = self._thumbnails[test_index] = digit_icon(self._predictions.images[test_index])
         return icon
 
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QIcon, QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QListView,
                                QVBoxLayout, QWidget)
 
@@ -21,9 +20,9 @@ from digitpad.gui.common.explain import explained_button
 from digitpad.gui.common.messages import plain_label, warn
 from digitpad.gui.common.observe import observe
 from digitpad.gui.common.save_path import ask_save_path
+from digitpad.gui.common.thumbnails import THUMBNAIL, digit_icon
 from digitpad.session import Session
 
-THUMBNAIL = 56
 SAMPLES_FILTER = "digitpad samples (*.npz);;All files (*)"
 
 
@@ -80,13 +79,7 @@ class SampleListModel(QAbstractListModel):
     def _icon(self, sample: PersonalSample) -> QIcon:
         icon = self._icons.get(sample.sample_id)
         if icon is None:
-            pixels = np.ascontiguousarray(sample.image)
-            image = QImage(pixels.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
-            pixmap = QPixmap.fromImage(image.scaled(THUMBNAIL, THUMBNAIL))
-            icon = QIcon()
-            icon.addPixmap(pixmap, QIcon.Mode.Normal)
-            icon.addPixmap(pixmap, QIcon.Mode.Selected)
-            self._icons[sample.sample_id] = icon
+            icon = self._icons[sample.sample_id] = digit_icon(sample.image)
         return icon
 
 
