@@ -26,6 +26,7 @@ import numpy as np
 
 from digitpad import __version__
 from digitpad.data.mnist.files import IMAGE_SHAPE, LABEL_COUNT
+from digitpad.inside.edits import ModelEdits
 from digitpad.nn import (ACTIVATIONS, MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE, MAX_LAYER_SPECS, MLP, OPTIMIZERS,
                          Optimizer, Parameter, architecture_specs, check_layer_specs, check_spec, layer_sizes,
                          specs_parameter_count)
@@ -141,6 +142,9 @@ METADATA = Record({
     "optimizer": Record({"name": String(choices=sorted(OPTIMIZERS)), "step_count": _COUNT,
                          "hyperparameters": MapOf(OneOf(Boolean(), Number()), max_items=32)},
                         required=("name", "step_count", "hyperparameters")),
+    # A network changed in the lab: the edits made and the file they were made to.
+    "edits": ModelEdits.SCHEMA,
+    "edited_from": String(),
     # Where a stopped training run was; the trainer checks it in detail.
     "trainer": Json(max_depth=8),
 }, required=("format", "format_version", "architecture"))

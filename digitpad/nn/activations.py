@@ -26,6 +26,11 @@ class Activation(Layer):
 
     preferred_initializer: ClassVar[str] = "xavier_normal"
 
+    def derivative(self, inputs: np.ndarray) -> np.ndarray:
+        """``f'(x)`` element-wise, without touching the layer's cache: for
+        explaining a prediction while the same layer serves the app."""
+        raise NotImplementedError
+
 
 class ReLU(Activation):
     """max(x, 0); the derivative is 1 where the output is positive."""
@@ -47,6 +52,9 @@ class ReLU(Activation):
         grad_input = np.multiply(grad_output, self._outputs > 0)
         self._outputs = None
         return grad_input
+
+    def derivative(self, inputs: np.ndarray) -> np.ndarray:
+        return (inputs > 0).astype(inputs.dtype)
 
 
 class LeakyReLU(Activation):
@@ -75,6 +83,9 @@ class LeakyReLU(Activation):
         self._inputs = None
         return grad_input
 
+    def derivative(self, inputs: np.ndarray) -> np.ndarray:
+        return np.where(inputs > 0, inputs.dtype.type(1), inputs.dtype.type(self.negative_slope))
+
 
 class Sigmoid(Activation):
     """1 / (1 + exp(-x)), computed without overflow for large |x|; the
@@ -99,6 +110,10 @@ class Sigmoid(Activation):
         self._outputs = None
         return grad_output * outputs * (1 - outputs)
 
+    def derivative(self, inputs: np.ndarray) -> np.ndarray:
+        outputs = self.forward(inputs)
+        return outputs * (1 - outputs)
+
 
 class Tanh(Activation):
     """Hyperbolic tangent; the derivative is 1 - tanh(x)^2."""
@@ -119,6 +134,10 @@ class Tanh(Activation):
         outputs = self._outputs
         self._outputs = None
         return grad_output * (1 - outputs * outputs)
+
+    def derivative(self, inputs: np.ndarray) -> np.ndarray:
+        outputs = np.tanh(inputs)
+        return 1 - outputs * outputs
 
 
 # The registration: the names a config, a spec or a checkpoint may use.
