@@ -1,10 +1,11 @@
 """The session: what the app is working on, without any Qt — the model in
 use with the checkpoint it came from and its metadata, the user's labelled
-handwriting samples, and the model's predictions on the MNIST test set once
-they have been computed (kept until the model changes). Every change goes
-through the session, which tells its observers by ``Event`` (plain
-callbacks), so each window shows the state it observes instead of being
-refreshed by whoever changed it. Asking the user for files, running long
+handwriting samples, and what has been measured of the model on the MNIST
+test set once it has been computed — its predictions, how often each hidden
+unit is active — kept until the model changes. Every change goes through
+the session, which tells its observers by ``Event`` (plain callbacks), so
+each window shows the state it observes instead of being refreshed by
+whoever changed it. Asking the user for files, running long
 work and reporting errors are the app's part.
 """
 
@@ -61,12 +62,12 @@ def predict_test_set(model: MLP, images: np.ndarray, labels: np.ndarray) -> "Dig
 
 
 class Session:
-    """The model in use, the personal samples and the cached test predictions.
+    """The model in use, the personal samples and the cached test-set measures.
 
     Events: ``model_changed()`` (the model was replaced; cached test
-    predictions were dropped with it), ``checkpoint_saved(path)`` (a copy of
-    the model was written) and ``samples_changed()`` (samples added,
-    relabelled, deleted or imported).
+    predictions and unit activity were dropped with it),
+    ``checkpoint_saved(path)`` (a copy of the model was written) and
+    ``samples_changed()`` (samples added, relabelled, deleted or imported).
     """
 
     def __init__(self, model: MLP, model_path: str | Path, metadata: dict, samples: PersonalSamples,
@@ -75,6 +76,7 @@ class Session:
         self._samples = samples
         self._samples_problem = samples_problem
         self._test_predictions: DigitPredictions | None = None
+        self._unit_activity: list[np.ndarray] | None = None
         self.model_changed = Event()
         self.checkpoint_saved = Event()
         self.samples_changed = Event()
@@ -104,6 +106,7 @@ class Session:
     def set_model(self, model: MLP, path: str | Path, metadata: dict) -> None:
         self._model, self._model_path, self._metadata = model, Path(path), metadata
         self._test_predictions = None
+        self._unit_activity = None
         self.model_changed.emit()
 
     def open_checkpoint(self, path: str | Path) -> None:
@@ -165,4 +168,20 @@ class Session:
         if model is not self._model:
             return False
         self._test_predictions = predictions
+        return True
+
+    # -- how often each hidden unit is active on the MNIST test set ---------------
+    @property
+    def unit_activity(self) -> list[np.ndarray] | None:
+        """For each hidden layer of the model in use, the fraction ``(units,)``
+        of the MNIST test digits on which each unit is active, once measured
+        (None until then); a unit at 0 is dead."""
+        return self._unit_activity
+
+    def set_unit_activity(self, model: MLP, activity: list[np.ndarray]) -> bool:
+        """Keep ``activity`` measured on ``model``; False (and nothing kept)
+        when that model is no longer the one in use."""
+        if model is not self._model:
+            return False
+        self._unit_activity = [np.asarray(fractions, dtype=np.float64) for fractions in activity]
         return True

@@ -3,9 +3,11 @@
 the model loaded, for the app run from source (``python -m digitpad``) and,
 when it has been built, the frozen executable (``dist/digitpad/digitpad``).
 Each is started several times offscreen with fresh settings; the median is
-reported. ``--imports`` also lists the slowest imports of the source start.
+reported. ``--views`` starts with the network view and "Why this answer"
+shown, as the layout saved when a user left them open restores them.
+``--imports`` also lists the slowest imports of the source start.
 
-    python scripts/bench_startup.py [--runs 7] [--frozen PATH] [--imports]
+    python scripts/bench_startup.py [--runs 7] [--frozen PATH] [--views] [--imports]
 """
 
 from __future__ import annotations
@@ -20,14 +22,40 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 
-def time_start(command: list[str], runs: int) -> list[float]:
+def save_layout_with_views() -> int:
+    """In a fresh home: show both views in the main window and close it, which
+    saves the layout the next start restores (run as a child process)."""
+    from PySide6.QtWidgets import QApplication
+
+    from digitpad.gui.app import APPLICATION, ORGANISATION, _build_window
+    from digitpad.gui.app_paths import AppPaths
+    from digitpad.gui.settings import AppSettings
+    from PySide6.QtCore import QSettings
+
+    app = QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    window, _ = _build_window(AppSettings(QSettings(ORGANISATION, APPLICATION)), AppPaths.for_user(), None)
+    window.show()
+    window.mainActions.networkView.trigger()
+    window.mainActions.whyAnswer.trigger()
+    app.processEvents()
+    window.close()
+    return 0
+
+
+def time_start(command: list[str], runs: int, views: bool = False) -> list[float]:
     results = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as home:
             environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": home,
                            "XDG_DATA_HOME": home, "XDG_CACHE_HOME": home}
+            if views:
+                subprocess.run([sys.executable, __file__, "--save-layout-with-views"], env=environment, cwd=ROOT,
+                               check=True, capture_output=True, timeout=120)
             launched = time.time()
             completed = subprocess.run(command + ["--startup-probe"], capture_output=True, text=True,
                                        env=environment, cwd=ROOT, timeout=120)
@@ -54,13 +82,19 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--frozen", type=Path, default=ROOT / "dist" / "digitpad" / "digitpad")
     parser.add_argument("--imports", action="store_true")
+    parser.add_argument("--views", action="store_true",
+                        help="start with the network view and 'Why this answer' shown")
+    parser.add_argument("--save-layout-with-views", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.save_layout_with_views:
+        return save_layout_with_views()
     targets = {"source (python -m digitpad)": [sys.executable, "-m", "digitpad"]}
     if args.frozen.exists():
         targets[f"frozen ({args.frozen.relative_to(ROOT) if args.frozen.is_relative_to(ROOT) else args.frozen})"] = [str(args.frozen)]
-    print(f"Process start to main window shown with the model loaded; median of {args.runs} runs")
+    shown = ", the network view and 'Why this answer' shown" if args.views else ""
+    print(f"Process start to main window shown with the model loaded{shown}; median of {args.runs} runs")
     for name, command in targets.items():
-        times = time_start(command, args.runs)
+        times = time_start(command, args.runs, args.views)
         print(f"  {name:<40} {statistics.median(times):.2f} s  (min {min(times):.2f}, max {max(times):.2f})")
     if not args.frozen.exists():
         print(f"  frozen: not built ({args.frozen} missing; see build.spec)")

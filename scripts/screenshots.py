@@ -2,8 +2,10 @@
 """Render digitpad's screens to PNG files, offscreen: the main window with a
 drawn digit and with a written number, the retrain dialog in the middle of a
 (small) training run, the misclassified-digits browser, My handwriting, the
-adaptation dialog after a run, and the robustness report. Used to check the
-look and for the README.
+adaptation dialog after a run, the robustness report, and the views inside
+the network — the network view with a unit's detail, "why this answer", the
+lab after a few edits and the step-through of a drawn digit. Used to check
+the look and for the README.
 
     python scripts/screenshots.py [--output-dir assets/screenshots] [--data-dir DIR]
                                   [--checkpoint PATH] [--scale 1]
@@ -57,6 +59,86 @@ def wait_until(app, condition, timeout=120.0):
         time.sleep(0.01)
 
 
+def network_views(app, window, session, model, test_images, output_dir):
+    """The network view with a drawn 4 and its busiest first-layer unit
+    selected, that unit's detail, and "Why this answer"; at 1280x720."""
+    from digitpad.data.mnist import as_float_images
+    from digitpad.inside import trace, unit_activity
+
+    # Measured here rather than in the background, so the dead units show at once.
+    session.set_unit_activity(model, unit_activity(model, as_float_images(test_images)))
+    window.canvas.clear()
+    window.resize(1280, 720)
+    window.mainActions.networkView.trigger()
+    window.mainActions.whyAnswer.trigger()
+    app.processEvents()
+    draw_on_canvas(window.canvas, FOUR)
+    app.processEvents()
+    inside = window.insideViews
+    busiest = int(trace(model, window.recognition().mnist_image).layers[0].a.argmax())
+    inside.openUnit(0, busiest)
+    detail = inside.dialog()
+    detail.move(window.x() + 40, window.y() + 60)
+    app.processEvents()
+    window.grab().save(str(output_dir / "network-window.png"))
+    inside.networkDock.grab().save(str(output_dir / "network-view.png"))
+    detail.grab().save(str(output_dir / "unit-detail.png"))
+    inside.whyDock.grab().save(str(output_dir / "why-this-answer.png"))
+    print("network view: unit", busiest, "of hidden layer 1; answer", window.recognition().digit)
+    detail.close()
+    window.mainActions.networkView.trigger()
+    window.mainActions.whyAnswer.trigger()
+    window.resize(1000, 640)
+    app.processEvents()
+
+
+def render_lab(app, window, images, labels, output_dir):
+    """Model → Lab after a few edits to the model in use — the 4's output unit
+    pushed down, two hidden units switched off, 60% of each layer's weights
+    pruned, a warmer softmax — reading the 4 on the canvas, with its test
+    figures and both damage curves filled in."""
+    from digitpad.data.mnist import as_float_images
+    from digitpad.gui.lab.lab_events import TestDigits
+    from digitpad.gui.lab.lab_texts import summarise
+    from digitpad.inside import ModelEdits
+    from digitpad.inside.edits import UnitChange
+
+    window.canvas.clear()
+    draw_on_canvas(window.canvas, FOUR)
+    app.processEvents()
+    window.labController.open(TestDigits(as_float_images(images), labels.astype(np.int64)))
+    lab = window.labController.dialog()
+    lab.resize(1180, 680)       # what the lab asks for; it fits a 1280x720 screen
+    lab.setEdits(ModelEdits(units_off=(UnitChange(0, 17), UnitChange(0, 301)),
+                            bias_shifts=(UnitChange(2, 4, -4.0),), prune_fraction=0.6, temperature=1.5))
+    lab.unitEditor.selectUnit(2, 4)
+    wait_until(app, lambda: not lab.isBusy(), timeout=300)
+    lab.grab()                  # the charts settle their layout on the first paint
+    app.processEvents()
+    lab.grab().save(str(output_dir / "lab.png"))
+    print("lab:", "; ".join(summarise(lab.edits())), f"(figures {lab.lastResponseSeconds:.1f} s after the edits)")
+    lab.close()
+    app.processEvents()
+
+
+def step_through_screenshot(app, window, output_dir):
+    """Model → Step through a digit, following a drawn 4: hidden layer 1 with
+    its weights and the chosen unit pictured, then the softmax step by step;
+    sized to fit a 1280 x 720 screen."""
+    window.canvas.clear()
+    draw_on_canvas(window.canvas, FOUR)
+    app.processEvents()
+    window.mainActions.stepThrough.trigger()
+    dialog = window.stepThroughController.dialog()
+    dialog.resize(1180, 660)
+    for step, name in [(1, "step-through.png"), (dialog.stack.count() - 1, "step-through-softmax.png")]:
+        dialog.setStep(step)
+        app.processEvents()
+        dialog.grab().save(str(output_dir / name))
+    print("step through:", dialog.currentTrace() and dialog.currentTrace().digit)
+    dialog.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output-dir", type=Path, default=Path("assets/screenshots"))
@@ -70,7 +152,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
-    from digitpad.data.mnist.dataset import load_mnist
+    from digitpad.data.mnist import as_float_images, load_mnist
     from digitpad.gui.app_paths import AppPaths
     from digitpad.gui.window.main_window import MainWindow
     from digitpad.gui.training.retrain_dialog import RetrainDialog
@@ -150,9 +232,9 @@ def main() -> int:
     samples.close()
 
     train_images, train_labels = load_mnist("train", args.data_dir, download=False)
-    mnist = [(train_images[:4000].reshape(-1, 784) / np.float32(255), train_labels[:4000].astype(np.int64)),
-             (images.reshape(-1, 784) / np.float32(255), labels.astype(np.int64))]
-    window.adaptController.show(mnist=mnist)
+    mnist = [(as_float_images(train_images[:4000]), train_labels[:4000].astype(np.int64)),
+             (as_float_images(images), labels.astype(np.int64))]
+    window.adaptController.open(mnist=mnist)
     adapt = window.adaptController.dialog()
     adapt.start()
     wait_until(app, lambda: not adapt.isRunning(), timeout=600)
@@ -167,6 +249,10 @@ def main() -> int:
     app.processEvents()
     report.grab().save(str(args.output_dir / "robustness.png"))
     report.close()
+
+    network_views(app, window, session, model, images, args.output_dir)
+    render_lab(app, window, images, labels, args.output_dir)
+    step_through_screenshot(app, window, args.output_dir)
     print("wrote", ", ".join(sorted(path.name for path in args.output_dir.glob("*.png"))))
     return 0
 

@@ -20,6 +20,12 @@ def _mnist_folder() -> Path:
     return Path(configured) if configured else REPO_ROOT.parent / "shared" / "mnist"
 
 
+# The app finds MNIST the way a user's machine would; pointing it where the
+# tests' own copy is keeps every test away from the "MNIST needed" prompt.
+if (_mnist_folder() / "t10k-images-idx3-ubyte.gz").exists():
+    os.environ.setdefault("DIGITPAD_MNIST_DIR", str(_mnist_folder()))
+
+
 @pytest.fixture(scope="session")
 def mnist_dir() -> Path:
     folder = _mnist_folder()

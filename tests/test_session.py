@@ -84,6 +84,23 @@ def test_opening_a_checkpoint_switches_the_model_and_drops_the_predictions(sessi
     assert not session.set_test_predictions(old_model, "late") and session.test_predictions is None
 
 
+def test_unit_activity_is_kept_for_the_model_that_was_measured_and_dropped_with_it(session, tmp_path):
+    from digitpad.inside import unit_activity
+
+    assert session.unit_activity is None
+    old_model = session.model
+    images = np.random.default_rng(0).random((50, 784), dtype=np.float32)
+    assert session.set_unit_activity(old_model, unit_activity(old_model, images))
+    kept = session.unit_activity
+    assert len(kept) == 1 and kept[0].shape == (8,) and ((0 <= kept[0]) & (kept[0] <= 1)).all()
+    session.open_checkpoint(save_checkpoint(tiny_model(1, hidden=16), tmp_path / "other.npz"))
+    assert session.unit_activity is None
+    # Activity of the old model arriving late is not kept.
+    assert not session.set_unit_activity(old_model, kept) and session.unit_activity is None
+    assert session.set_unit_activity(session.model, unit_activity(session.model, images))
+    assert session.unit_activity[0].shape == (16,)
+
+
 def test_a_checkpoint_that_cannot_be_opened_changes_nothing(session, tmp_path):
     heard = Heard(session)
     model, path = session.model, session.model_path

@@ -1,13 +1,13 @@
 """Persistent preferences of the app — pen width, the checkpoint in use,
-recent checkpoints, the MNIST folder and window geometry — stored with
-QSettings. ``SETTINGS`` is the one description of them: key, type and
-range (a ``digitpad.storage.schema`` field) and default. Every value read
-back is checked against it, so a hand-edited or damaged settings file can
-never stop the app: ``repair()`` resets what cannot be used (and says what
-it reset, to report once) and every getter falls back to the default. The
-QSettings object is passed in, so tests use a private INI file.
-``remember_checkpoints`` keeps the checkpoint to reopen and the recent list
-in step with the session.
+recent checkpoints, the MNIST folder, window geometry and the layout of the
+window's docks — stored with QSettings. ``SETTINGS`` is the one description
+of them: key, type and range (a ``digitpad.storage.schema`` field) and
+default. Every value read back is checked against it, so a hand-edited or
+damaged settings file can never stop the app: ``repair()`` resets what
+cannot be used (and says what it reset, to report once) and every getter
+falls back to the default. The QSettings object is passed in, so tests use
+a private INI file. ``remember_checkpoints`` keeps the checkpoint to reopen
+and the recent list in step with the session.
 """
 
 from __future__ import annotations
@@ -162,6 +162,10 @@ class AppSettings:
     # window -----------------------------------------------------------------
     def window_geometry(self) -> QByteArray | None:
         return self._get(WINDOW_GEOMETRY)
+
+    def window_state(self) -> QByteArray | None:
+        """The layout of the main window's docks and toolbars (for ``restoreState``), or None."""
+        return self._get(WINDOW_STATE)
 
     def save_window(self, geometry: QByteArray, state: QByteArray) -> None:
         self._settings.setValue(WINDOW_GEOMETRY.key, geometry)

@@ -83,9 +83,10 @@ class ModelEdits:
 
     def describe(self) -> list[str]:
         """The edits in words, one per line, for the lab and for Model info."""
-        lines = [f"{len(self.units_off)} units switched off"] if self.units_off else []
-        lines += [f"{len(self.bias_shifts)} biases shifted"] if self.bias_shifts else []
-        lines += [f"{len(self.weight_scales)} units' weights scaled"] if self.weight_scales else []
+        lines = [_count(len(self.units_off), "unit", "units") + " switched off"] if self.units_off else []
+        lines += [_count(len(self.bias_shifts), "bias", "biases") + " shifted"] if self.bias_shifts else []
+        lines += [_count(len(self.weight_scales), "unit's weights", "units' weights") + " scaled"] \
+            if self.weight_scales else []
         if self.prune_fraction:
             lines.append(f"smallest {self.prune_fraction:.0%} of each layer's weights pruned")
         if self.noise:
@@ -93,6 +94,10 @@ class ModelEdits:
         if self.temperature != 1.0:
             lines.append(f"softmax temperature {self.temperature:g}")
         return lines
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 def copy_model(model: MLP) -> MLP:

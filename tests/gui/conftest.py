@@ -46,6 +46,17 @@ def window(qtbot, settings, paths, session):
     return main_window
 
 
+@pytest.fixture(autouse=True)
+def no_message_box_waits_forever(monkeypatch):
+    """Offscreen, a message box nobody answers would hang the run: a test
+    that shows one without the ``warnings`` fixture fails at once instead."""
+    def refuse(box):
+        raise AssertionError(f"a message box would wait for a click forever: "
+                             f"{box.windowTitle()!r}: {box.text()[:200]!r}")
+
+    monkeypatch.setattr(QMessageBox, "exec", refuse)
+
+
 class ShownMessages(list):
     """``(title, text)`` of every message box shown; ``answer`` is the button "pressed"."""
 

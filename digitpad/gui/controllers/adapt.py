@@ -24,7 +24,12 @@ class AdaptController(DialogController):
         self._session, self._settings, self._paths = session, settings, paths
 
     @Slot()
-    def show(self, mnist=None) -> None:
+    def show(self, *_ignored) -> None:
+        """Open the dialog reading MNIST where the app keeps it (a menu's
+        ``checked`` flag, if any, is ignored)."""
+        self.open()
+
+    def open(self, mnist=None) -> None:
         """``mnist``: preloaded ``((train images, labels), (test images, labels))``
         (for tests and screenshots) instead of reading MNIST."""
         from digitpad.gui.handwriting.adapt_dialog import AdaptDialog

@@ -1,7 +1,8 @@
 """Model → Model info: what the model in use is — its file, architecture and
 size, the preprocessing it expects, how it was trained and how well it
-scored — read from the checkpoint's metadata. The training settings are
-labelled from the settings description in ``digitpad.train.config``.
+scored, and what was changed in the lab after training — read from the
+checkpoint's metadata. The training settings are labelled from the settings
+description in ``digitpad.train.config``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
+from digitpad.inside import ModelEdits
 from digitpad.nn import MLP
+from digitpad.storage.schema import SchemaError
 from digitpad.train.config import SETTING_NAMES, SETTINGS
 from digitpad.train.settings import format_value
 
@@ -36,6 +39,19 @@ def _percent(value) -> str:
     return f"{value * 100:.2f}%" if isinstance(value, (int, float)) else "—"
 
 
+def _edits_html(metadata: dict) -> list[str]:
+    """The lab's edits recorded in the checkpoint, in words, and the file they were made to."""
+    if "edits" not in metadata and "edited_from" not in metadata:
+        return []
+    try:
+        lines = ModelEdits.from_dict(metadata.get("edits", {})).describe()
+    except SchemaError as error:
+        lines = [f"(not readable: {error})"]
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines) or "<li>none</li>"
+    return ["<h4>Edits</h4><p>Changed in the lab after training:</p>", f"<ul>{items}</ul>",
+            "<table>", _rows([("Edited from", metadata.get("edited_from", "—"))]), "</table>"]
+
+
 def model_info_html(model: MLP, path: Path, metadata: dict) -> str:
     sizes = "-".join(str(size) for size in (model.input_size, *model.hidden_sizes, model.num_classes))
     metrics = metadata.get("metrics", {})
@@ -52,6 +68,7 @@ def model_info_html(model: MLP, path: Path, metadata: dict) -> str:
                  ("Best epoch", metrics.get("epoch", "—")),
                  ("Training time", f"{metrics['train_seconds']:.0f} s" if "train_seconds" in metrics else "—")]),
              "</table>"]
+    parts += _edits_html(metadata)
     if training:
         parts += ["<h4>Training</h4><table>", _rows(_training_rows(training)), "</table>"]
     preprocessing = metadata.get("preprocessing", {})

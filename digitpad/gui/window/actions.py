@@ -31,6 +31,7 @@ class MainActions(QObject):
         self._file_actions(window)
         self._edit_actions(window)
         self._model_actions(window)
+        self._view_actions(window)
         self.labelAs = [_action(window, f"Label drawing as {digit}", [str(digit)],
                                 f"Save the drawing as a {digit} in My handwriting",
                                 "Tells digitpad which digit you meant: the drawing is saved under it in My "
@@ -76,7 +77,34 @@ class MainActions(QObject):
         self.thicker = _action(window, "Thicker pen", ["]"], "Draw with a thicker pen",
                                "Makes the pen 2 pixels thicker.")
 
+    def _view_actions(self, window: QMainWindow) -> None:
+        self.networkView = _action(window, "&Network view", ["Ctrl+Shift+N"],
+                                   "Show or hide every layer of the network at work on your drawing",
+                                   "Shows the network beside the canvas, unit by unit, while you draw: the "
+                                   "picture it receives, how active each unit of each hidden layer is, the "
+                                   "ten outputs, and the strongest connections into the answer. Point at a "
+                                   "unit for its numbers; click it to see its weights.")
+        self.whyAnswer = _action(window, "&Why this answer", ["Ctrl+Shift+W"],
+                                 "Show or hide which pixels made the network choose its answer",
+                                 "Shows your drawing coloured by which pixels pushed the network towards its "
+                                 "answer and which pushed it away — for the answer and for the runner-up, "
+                                 "side by side, so you can see why a 4 was read as a 9.")
+        for action in (self.networkView, self.whyAnswer):
+            action.setCheckable(True)
+
     def _model_actions(self, window: QMainWindow) -> None:
+        self.stepThrough = _action(window, "&Step through a digit…", ["Ctrl+T"],
+                                   "Follow one digit through the network, layer by layer, with the real numbers",
+                                   "Shows how the network reads one digit — your drawing, live, or an MNIST "
+                                   "test digit — one step at a time with its real numbers: the pixels, each "
+                                   "layer's weights, biases, weighted sums and activations, then the softmax "
+                                   "that turns scores into probabilities. Hover any number to see its "
+                                   "arithmetic.")
+        self.lab = _action(window, "&Lab…", ["Ctrl+L"], "Change the network and see what happens",
+                           "Opens the lab: switch units of the network off, shift their biases, scale their "
+                           "weights, prune or jitter all the weights, or set the softmax temperature, and "
+                           "watch what happens to your drawing and to the MNIST test digits. The model in "
+                           "use changes only if you choose to keep the edited one.")
         self.retrain = _action(window, "&Retrain…", ["Ctrl+R"], "Train a new network on MNIST in the background",
                                "Trains a new network from scratch on the 60,000 MNIST training digits, "
                                "with settings you choose, and shows how it learns epoch by epoch.")
@@ -106,7 +134,7 @@ class MainActions(QObject):
 
 
 def build_menus(menu_bar: QMenuBar, actions: MainActions, recent: QMenu) -> None:
-    """File, Edit, Model and Help, with ``recent`` under File."""
+    """File, Edit, View, Model and Help, with ``recent`` under File."""
     file_menu = menu_bar.addMenu("&File")
     _fill(file_menu, [actions.openImage, None, actions.openCheckpoint, actions.saveCheckpoint])
     file_menu.addMenu(recent)
@@ -114,9 +142,12 @@ def build_menus(menu_bar: QMenuBar, actions: MainActions, recent: QMenu) -> None
     edit_menu = menu_bar.addMenu("&Edit")
     _fill(edit_menu, [actions.undo, actions.clear, None, actions.thinner, actions.thicker])
     _fill(edit_menu.addMenu("&Label drawing as"), actions.labelAs)
+    _fill(menu_bar.addMenu("&View"), [actions.networkView, actions.whyAnswer])
     model_menu = menu_bar.addMenu("&Model")
     _fill(model_menu, [actions.retrain, actions.evaluate, actions.misclassified, actions.robustness, None,
                        actions.samples, actions.adapt, None, actions.modelInfo])
+    model_menu.insertAction(actions.modelInfo, actions.lab)
+    model_menu.insertAction(actions.modelInfo, actions.stepThrough)
     _fill(menu_bar.addMenu("&Help"), [actions.whatsThis, actions.shortcuts, None, actions.about])
 
 

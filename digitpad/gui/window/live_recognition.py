@@ -1,15 +1,18 @@
 """Live recognition: the canvas read by the model in use while the user
-writes — at most every ``LIVE_PREDICTION_INTERVAL_MS`` while the pen moves,
-at once when it lifts, when the drawing is changed otherwise and when the
-session's model changes. The reading goes out by ``recognised``; for a
-number it follows the digit being written (the one under the pen), outlines
-every digit on the canvas and knows which strokes make up the digit being
-written, so that digit alone can be labelled.
+writes — while the pen moves, a reading starts at most every
+``LIVE_PREDICTION_INTERVAL_MS`` after the start of the previous one (so the
+time a reading takes, with the views it updates, is part of the interval
+rather than added to it), at once when the pen lifts, when the drawing is
+changed otherwise and when the session's model changes. The reading goes
+out by ``recognised``; for a number it follows the digit being written (the
+one under the pen), outlines every digit on the canvas and knows which
+strokes make up the digit being written, so that digit alone can be
+labelled.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer, Signal, Slot
 
 from digitpad.data.ink.strokes import Stroke
 from digitpad.gui.common.observe import observe
@@ -17,9 +20,12 @@ from digitpad.gui.window.canvas import DrawingCanvas
 from digitpad.model.recognition import NumberRecognition, Recognition, read_canvas
 from digitpad.session import Session
 
-# While the pen moves, predict at most this often (ms): live, yet never
-# competing with the pen for the event loop.
-LIVE_PREDICTION_INTERVAL_MS = 40
+# While the pen moves, start a reading at most this often (ms): 40 readings a
+# second, so the views stay above 30 updates a second even when a reading and
+# its repaint arrive late. A reading with every view open, repaint included,
+# takes about half of it (scripts/bench_latency.py), which leaves the other
+# half of the event loop to the pen.
+LIVE_PREDICTION_INTERVAL_MS = 25
 
 
 class LiveRecognition(QObject):
@@ -34,8 +40,10 @@ class LiveRecognition(QObject):
         self._focused = 0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(LIVE_PREDICTION_INTERVAL_MS)
+        # A coarse timer may fire up to 5% late; the rate is a promise to keep.
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self.recogniseNow)
+        self._since_reading = QElapsedTimer()
         canvas.drawingChanged.connect(self._drawing_changed)
         canvas.strokeFinished.connect(self.recogniseNow)
         observe(self, session.model_changed, self.recogniseNow)
@@ -47,6 +55,10 @@ class LiveRecognition(QObject):
     def recognition(self) -> Recognition | None:
         """The digit shown in the bars (for a number, the one being written)."""
         return None if self._number is None else self._number.digits[self._focused]
+
+    def nextReadingIn(self) -> int:
+        """Milliseconds until the reading waiting for the pen (-1 when none is waiting)."""
+        return self._timer.remainingTime() if self._timer.isActive() else -1
 
     def focusedStrokes(self) -> list[Stroke]:
         """The strokes of the digit in the bars: all of them, or for a number its digit's."""
@@ -61,19 +73,23 @@ class LiveRecognition(QObject):
         if not self._canvas.isDrawing():
             self.recogniseNow()
         elif not self._timer.isActive():
-            self._timer.start()
+            # The first movement after a pause is read at once.
+            since = self._since_reading.elapsed() if self._since_reading.isValid() else LIVE_PREDICTION_INTERVAL_MS
+            self._timer.start(max(0, LIVE_PREDICTION_INTERVAL_MS - since))
 
     @Slot()
     def recogniseNow(self) -> None:
         """Read the canvas now and announce the result."""
         self._timer.stop()
+        self._since_reading.start()
         canvas = self._canvas
         widths = [stroke.width for stroke in canvas.strokes()]
         number = read_canvas(self._session.model, canvas.inkView(), widths, canvas.deviceScale())
         self._number = number
         self._focused = self._focused_digit(number)
         if number is None or len(number) < 2:
-            canvas.setHighlights([])
+            if canvas.highlights():         # clearing nothing would still repaint the whole canvas
+                canvas.setHighlights([])
         else:
             canvas.outlineDigits(number.boxes, [f"{digit.digit}  {digit.confidence * 100:.0f}%"
                                                 for digit in number.digits])

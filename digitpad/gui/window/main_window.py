@@ -23,10 +23,13 @@ from digitpad.gui.controllers.checkpoints import CheckpointFiles
 from digitpad.gui.controllers.evaluation import TestSetEvaluation
 from digitpad.gui.controllers.handwriting import HandwritingController
 from digitpad.gui.controllers.image_opening import ImageOpener, busy_indicator
+from digitpad.gui.controllers.inside import InsideViews
+from digitpad.gui.controllers.lab import LabController
 from digitpad.gui.controllers.misclassified import MisclassifiedController
 from digitpad.gui.controllers.model_info import InfoController
 from digitpad.gui.controllers.retrain import RetrainController
 from digitpad.gui.controllers.robustness import RobustnessController
+from digitpad.gui.controllers.step_through import StepThroughController
 from digitpad.gui.settings import AppSettings, remember_checkpoints
 from digitpad.gui.window.actions import MainActions, build_menus
 from digitpad.gui.window.drawing_panel import DrawingPanel
@@ -68,6 +71,9 @@ class MainWindow(QMainWindow):
         geometry = settings.window_geometry()
         if geometry is not None:
             self.restoreGeometry(geometry)
+        state = settings.window_state()     # which docks are shown, and where
+        if state is not None:
+            self.restoreState(state)
         self.canvas.setFocus()
 
     # -- composition ------------------------------------------------------------
@@ -98,6 +104,13 @@ class MainWindow(QMainWindow):
         self._controllers = [self.imageOpener, self.checkpointFiles, self.testSetEvaluation,
                              self.misclassifiedController, self.handwritingController, self.adaptController,
                              self.robustnessController, self.retrainController, self.infoController]
+        self.insideViews = InsideViews(self, session, settings, paths, self.liveRecognition)
+        self._controllers.append(self.insideViews)
+        self.labController = LabController(self, session, self.liveRecognition, settings, paths)
+        self._controllers.append(self.labController)
+        self.stepThroughController = StepThroughController(self, session, self.testSetEvaluation,
+                                                           self.liveRecognition)
+        self._controllers.append(self.stepThroughController)
 
     def _connect_actions(self) -> None:
         actions = self.mainActions
@@ -120,6 +133,9 @@ class MainWindow(QMainWindow):
                              (actions.about, self.infoController.showAbout)]:
             action.triggered.connect(slot)
         actions.labelRequested.connect(self.labelDrawing)
+        self.insideViews.bindActions(actions.networkView, actions.whyAnswer)
+        actions.lab.triggered.connect(self.labController.show)
+        actions.stepThrough.triggered.connect(self.stepThroughController.show)
 
     def _connect_parts(self) -> None:
         self.liveRecognition.recognised.connect(self.resultPanel.showReading)
@@ -137,6 +153,8 @@ class MainWindow(QMainWindow):
         self.handwritingController.adaptRequested.connect(self.adaptController.show)
         for source in (self.adaptController, self.retrainController):
             source.useModel.connect(self.openCheckpoint)
+        self.labController.useModel.connect(self.openCheckpoint)
+        self.insideViews.networkView.unitClicked.connect(self.labController.selectUnit)
         for controller in self._controllers:
             controller.status.connect(self.statusBar().showMessage)
             controller.failed.connect(self._report_failure)

@@ -89,7 +89,7 @@ def test_adapting_to_my_handwriting_keep_and_discard(window, mnist_dir, qtbot, p
         window.canvas.setStrokes(digit_strokes("continental 1", 200, 50, height, 20, rng=rng, jitter=0.02))
         window.labelDrawing(1)
     model_before = window.model()
-    window.adaptController.show(mnist=mnist)
+    window.adaptController.open(mnist=mnist)
     dialog = window.adaptController.dialog()
     dialog.start()
     qtbot.waitUntil(lambda: not dialog.isRunning(), timeout=120000)
@@ -105,7 +105,7 @@ def test_adapting_to_my_handwriting_keep_and_discard(window, mnist_dir, qtbot, p
 
 
 def test_adapting_needs_enough_samples(window):
-    window.adaptController.show(mnist=[(np.zeros((1, 784), np.float32), np.zeros(1, np.int64))] * 2)
+    window.adaptController.open(mnist=[(np.zeros((1, 784), np.float32), np.zeros(1, np.int64))] * 2)
     dialog = window.adaptController.dialog()
     assert not dialog.startButton.isEnabled() and "At least 5 samples" in dialog.statusLabel.text()
     dialog.close()
@@ -149,7 +149,7 @@ def test_cancelling_adaptation_keeps_the_model(window, mnist_dir, qtbot):
         write_digit(window.canvas, index % 3)
         window.labelDrawing(index % 3)
     model_before = window.model()
-    window.adaptController.show(mnist=mnist)
+    window.adaptController.open(mnist=mnist)
     dialog = window.adaptController.dialog()
     dialog.start()
     qtbot.waitUntil(lambda: dialog.progressBar.value() > 0, timeout=60000)
@@ -158,3 +158,12 @@ def test_cancelling_adaptation_keeps_the_model(window, mnist_dir, qtbot):
     assert dialog.result() is None and "Cancelled" in dialog.statusLabel.text()
     assert not dialog.keepButton.isEnabled()
     assert window.model() is model_before
+
+
+def test_the_adapt_menu_looks_for_mnist_instead_of_taking_its_checked_flag_for_digits(window, monkeypatch):
+    import digitpad.gui.controllers.adapt as adapt
+
+    asked = []
+    monkeypatch.setattr(adapt, "find_mnist", lambda *args: asked.append(args))    # the user cancels
+    window.mainActions.adapt.trigger()
+    assert len(asked) == 1 and window.adaptController.dialog() is None
