@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+from PySide6.QtWidgets import QAbstractButton, QDockWidget, QMainWindow, QWidget
 
 from digitpad.gui.app_paths import AppPaths
 from digitpad.gui.common.background import BackgroundTask, describe_download
@@ -42,6 +42,14 @@ def _dock(window: QMainWindow, name: str, title: str, view: QWidget, tip: str, h
     dock.setWidget(view)
     dock.setToolTip(tip)
     dock.setWhatsThis(help_text)
+    # Qt's own title-bar buttons come without a word of explanation.
+    for button_name, words in (("qt_dockwidget_floatbutton", "Take this view out into a window of its own "
+                                "(double-click its title to put it back)"),
+                               ("qt_dockwidget_closebutton", "Hide this view (the View menu shows it again)")):
+        button = dock.findChild(QAbstractButton, button_name)
+        if button is not None:
+            button.setToolTip(words)
+            button.setWhatsThis(words + ".")
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     dock.hide()                             # until asked for, or restored by the saved layout
     return dock
