@@ -47,6 +47,8 @@ class TestSetEvaluation(Controller):
             then(self._session.test_predictions)
             return
         if self._task.isRunning():
+            # Scoring is under way: this caller is answered with everyone else.
+            self._then[1].append(then)
             return
         source = find_mnist(self._window, self._settings, self._paths.mnist_cache_dir)
         if source is None:
@@ -59,7 +61,7 @@ class TestSetEvaluation(Controller):
         self._progress.setMinimumDuration(300)
         self._progress.setWindowModality(Qt.WindowModality.WindowModal)
         self._progress.canceled.connect(self._task.cancel)
-        self._then = (model, then)
+        self._then = (model, [then])
         # Slots of this object, so the results arrive on the GUI thread.
         worker.downloadProgress.connect(self._downloading)
         worker.succeeded.connect(self._succeeded)
@@ -91,10 +93,11 @@ class TestSetEvaluation(Controller):
 
     @Slot(object)
     def _succeeded(self, predictions: DigitPredictions) -> None:
-        model, then = self._then
+        model, waiting = self._then
         # A result for a model no longer in use is dropped.
         if self._session.set_test_predictions(model, predictions):
-            then(predictions)
+            for then in waiting:
+                then(predictions)
 
     @Slot(str)
     def _failed(self, message: str) -> None:
