@@ -11,6 +11,13 @@ Callbacks whose progress must survive a resume expose ``state_dict`` /
 ``last.npz`` under their ``state_key``. Each also describes that state with
 a typed schema (``state_schema``), which the trainer checks a saved state
 against before loading it, so a tampered checkpoint is refused by name.
+
+Besides the Keras hooks there are observer hooks, called on the training
+thread, that other callbacks raise through ``trainer.notify``:
+``on_boundary`` (between two batches, where a run may pause or change
+settings), ``on_diagnostics`` (a ``DiagnosticsRecord``), ``on_finding`` (a
+``Finding``), ``on_setting_changed`` (a ``SettingChange``), ``on_paused``
+and ``on_continued``.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ import math
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -45,6 +52,14 @@ class Callback:
     def on_batch_end(self, trainer: "Trainer", batch: int, logs: Mapping) -> None: ...
     def on_epoch_end(self, trainer: "Trainer", epoch: int, logs: Mapping) -> None: ...
     def on_train_end(self, trainer: "Trainer", status: str) -> None: ...
+
+    # Observer hooks (see the module's docstring).
+    def on_boundary(self, trainer: "Trainer") -> None: ...
+    def on_diagnostics(self, trainer: "Trainer", record) -> None: ...
+    def on_finding(self, trainer: "Trainer", finding) -> None: ...
+    def on_setting_changed(self, trainer: "Trainer", change) -> None: ...
+    def on_paused(self, trainer: "Trainer") -> None: ...
+    def on_continued(self, trainer: "Trainer") -> None: ...
 
     def state_dict(self) -> dict:
         return {}
@@ -89,17 +104,33 @@ METRIC_COLUMNS = ("epoch", "train_loss", "train_accuracy", "val_loss", "val_accu
                   "learning_rate", "epoch_seconds", "elapsed_seconds")
 
 
+class ColumnSource:
+    """Something that adds columns to ``metrics.csv``: their names, known
+    when training begins, and each epoch's values (missing ones stay empty)."""
+
+    def csv_columns(self, trainer: "Trainer") -> list[str]:
+        return []
+
+    def csv_values(self, trainer: "Trainer", epoch: int) -> Mapping:
+        return {}
+
+
 class CSVLogger(Callback):
-    """Appends one row per epoch to a CSV file (``metrics.csv`` in a run folder).
+    """Appends one row per epoch to a CSV file (``metrics.csv`` in a run folder):
+    ``METRIC_COLUMNS``, then the columns of each ``ColumnSource`` in ``sources``.
 
     On a resumed run, rows from epochs after the checkpoint (written just
     before an interruption) are dropped so the file matches the weights.
     """
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike, sources: Sequence[ColumnSource] = ()) -> None:
         self.path = Path(path)
+        self.sources = list(sources)
+        self.columns: list[str] = list(METRIC_COLUMNS)
 
     def on_train_begin(self, trainer) -> None:
+        extra = [column for source in self.sources for column in source.csv_columns(trainer)]
+        self.columns = list(dict.fromkeys([*METRIC_COLUMNS, *extra]))
         kept_rows = []
         if trainer.epoch > 0 and self.path.exists():
             with open(self.path, newline="") as stream:
@@ -108,21 +139,25 @@ class CSVLogger(Callback):
         # Replaced whole, so a crash here leaves the old log rather than a
         # truncated one; epochs are then appended to it.
         text = io.StringIO(newline="")
-        writer = csv.DictWriter(text, METRIC_COLUMNS, extrasaction="ignore")
+        writer = csv.DictWriter(text, self.columns, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(kept_rows)
         write_text_atomically(self.path, text.getvalue())
 
     def on_epoch_end(self, trainer, epoch, logs) -> None:
-        row = {column: _format_number(logs.get(column)) for column in METRIC_COLUMNS}
+        values = dict(logs)
+        for source in self.sources:
+            values.update(source.csv_values(trainer, epoch))
+        row = {column: format_csv_value(values.get(column)) for column in self.columns}
         with open(self.path, "a", newline="") as stream:
-            csv.DictWriter(stream, METRIC_COLUMNS).writerow(row)
+            csv.DictWriter(stream, self.columns).writerow(row)
 
 
-def _format_number(value) -> str:
+def format_csv_value(value) -> str:
+    """A number as the CSV files write it: 6 significant digits, '' for None."""
     if value is None:
         return ""
-    if isinstance(value, float):
+    if isinstance(value, (float, np.floating)):
         return f"{value:.6g}"
     return str(value)
 

@@ -4,7 +4,8 @@ from the settings description in ``digitpad.train.config``; a preset
 supplies the rest. Exit codes: 0 success, 1 failure (a one-line message, no
 traceback, for every expected problem), 2 bad arguments, 130 interrupted —
 after Ctrl+C the run's ``last.npz`` holds the state reached, and
-``--resume RUN_DIR`` continues from it.
+``--resume RUN_DIR`` continues from it. At the end the run's findings (what
+its diagnosis saw: overfitting, dead units, …) are printed with what to try.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="digitpad-train",
         description="Train digitpad's from-scratch NumPy network on MNIST. A preset gives every "
                     "setting; options override it. Results go to a run folder: config.json, "
-                    "metrics.csv, best.npz, last.npz, report.json and report.md.",
+                    "metrics.csv, diagnostics.csv, best.npz, last.npz, report.json and report.md "
+                    "(with the diagnosis' findings).",
         epilog="Examples:\n  digitpad-train --preset fast\n"
                "  digitpad-train --preset bundled --output-dir runs/bundled\n"
                "  digitpad-train --resume runs/bundled\n"
@@ -121,7 +123,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nInterrupted.", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except (MnistError, CheckpointError, RunError, TrainingDiverged) as error:
+    except TrainingDiverged as error:
+        print(f"error: {error}", file=sys.stderr)
+        _print_findings(error.findings, sys.stderr)
+        return EXIT_FAILURE
+    except (MnistError, CheckpointError, RunError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILURE
     except OSError as error:
@@ -157,8 +163,19 @@ def _train(config: TrainConfig | None, run_dir: Path, args: argparse.Namespace):
         signal.signal(signal.SIGINT, previous_handler)
 
 
+def _print_findings(findings, stream) -> None:
+    """Each finding in a few lines: its name, what was seen, what to try."""
+    if not findings:
+        return
+    print("\nWhat the diagnosis found:", file=stream)
+    for finding in findings:
+        print(f"- {finding.name} (epoch {finding.epoch}): {finding.message}\n"
+              f"  Try: {finding.suggestion_text()}", file=stream)
+
+
 def _report(result) -> int:
     """Say how the run ended; the exit code."""
+    _print_findings(result.findings, sys.stdout if result.status != RunStatus.STOPPED else sys.stderr)
     if result.status == RunStatus.STOPPED:
         print(f"Interrupted after {result.train_seconds:.1f} s of training; progress saved to "
               f"{result.last_path}\nContinue with: digitpad-train --resume {result.run_dir}",

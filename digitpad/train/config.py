@@ -8,6 +8,9 @@ and the named presets. Validation accepts only values a run can use from
 start to finish: finite numbers, whole numbers within bounds, a network
 within ``digitpad.nn``'s size limits, so a bad setting is refused up front
 rather than failing mid-run or producing a checkpoint that cannot be written.
+Besides the settings, a config holds ``changes``: the settings changed while
+its run trained (``digitpad.train.changes``), validated against the run, so
+a run folder's ``config.json`` reproduces even a run steered by hand.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from digitpad.model.checkpoint import INPUT_SIZE, NUM_CLASSES
 from digitpad.nn.activations import ACTIVATIONS
 from digitpad.nn.mlp import check_layer_sizes
 from digitpad.nn.optimizers import OPTIMIZERS
+from digitpad.train.changes import SettingChange, change_problems, parse_changes
 from digitpad.train.settings import (RECORD, SCHEDULES, Range, Setting, describe, setting,
                                      type_problem, value_problem)
 
@@ -145,6 +149,14 @@ class TrainConfig:
         explanation="""
         Starts the random numbers behind the initial weights, the shuffling and the distortions:
         the same settings and seed train exactly the same network.""")
+    diagnostics_every: int = setting(
+        50, "Diagnostics every (batches)", "training",
+        "record each layer's gradients, updates, weights and inactive units every N batches "
+        "(diagnostics.csv) besides every epoch, 0 for epochs only", metavar="N",
+        range=Range(0, 100_000), step=10, zero_text="epochs only", explanation="""
+        How often to look inside the network while it learns: each layer's gradient size, how
+        much a step changes its weights, and how many of its units have stopped responding. These
+        feed the live charts and the diagnosis of problems; looking costs a little time.""")
 
     augment: bool = setting(
         False, "Distort training digits", "augmentation",
@@ -177,6 +189,8 @@ class TrainConfig:
         the 1 and a bar across the 7, which MNIST rarely has.""")
 
     preset: str = setting("default", "Preset", RECORD, "the preset the other settings started from")
+    # Not a setting anyone picks: what was changed while the run trained.
+    changes: tuple[SettingChange, ...] = ()
 
     def validate(self) -> None:
         """Raise ``ValueError`` naming every invalid setting."""
@@ -196,6 +210,7 @@ class TrainConfig:
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["hidden_sizes"] = list(self.hidden_sizes)
+        data["changes"] = [change.to_dict() for change in self.changes]
         return data
 
     @classmethod
@@ -204,12 +219,14 @@ class TrainConfig:
         keys and validating every value; JSON's NaN and Infinity are refused."""
         if not isinstance(data, Mapping):
             raise ValueError("the settings must be a JSON object")
-        unknown = sorted(str(name) for name in set(data) - set(SETTING_NAMES))
+        unknown = sorted(str(name) for name in set(data) - {*SETTING_NAMES, "changes"})
         if unknown:
             raise ValueError(f"unknown settings: {', '.join(unknown)}")
         values = dict(data)
         if isinstance(values.get("hidden_sizes"), list):
             values["hidden_sizes"] = tuple(values["hidden_sizes"])
+        if "changes" in values:
+            values["changes"] = parse_changes(values["changes"])
         config = cls(**values)
         config.validate()
         # JSON writes 1.0 as 1; the float settings stay floats.
@@ -288,8 +305,18 @@ def _split_problems(config: TrainConfig) -> list[str]:
     return problems
 
 
+def _changes_problems(config: TrainConfig) -> list[str]:
+    if not (isinstance(config.changes, tuple)
+            and all(isinstance(change, SettingChange) for change in config.changes)):
+        return ["changes must be a list of setting changes"]
+    # Past the run's last update a change could never apply; the subset
+    # bounds the training digits from above, which is all this needs.
+    steps_per_epoch = -(-(config.train_subset or TRAIN_DIGITS) // config.batch_size)
+    return change_problems(config, config.epochs * steps_per_epoch - 1)
+
+
 _RULES = (_network_problems, _optimiser_problems, _schedule_problems, _augmentation_problems,
-          _split_problems)
+          _split_problems, _changes_problems)
 
 
 # -- presets -----------------------------------------------------------------
@@ -318,6 +345,12 @@ PRESETS: dict[str, Preset] = {
     }),
     "tiny": Preset("a few seconds on a subset of MNIST, to try things out", {
         "hidden_sizes": (64,), "epochs": 2, "train_subset": 6000, "validation_size": 1000,
+    }),
+    # Small enough to show every unit: the first layer's 16 weight pictures
+    # turn from noise into strokes within the first epoch.
+    "scratch": Preset("784-16-16-10 learnt from scratch in seconds: watch the units form from noise", {
+        "hidden_sizes": (16, 16), "epochs": 5, "batch_size": 64, "learning_rate": 3e-3,
+        "schedule": "constant", "validation_size": 5000,
     }),
     "default": Preset("plain settings without augmentation, a starting point for experiments", {}),
 }

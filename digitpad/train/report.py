@@ -5,7 +5,8 @@ alone, so the standalone app (which leaves scikit-learn out) scores exactly
 as training from source does; the tests check them against scikit-learn's.
 ``write_report`` stores a report in a run folder as ``report.json`` (for
 programs, including the app's misclassified-digits browser) and
-``report.md`` (for people).
+``report.md`` (for people). A training run adds its diagnosis under
+``findings`` (``Finding.to_dict()`` each), shown in ``report.md`` too.
 """
 
 from __future__ import annotations
@@ -130,7 +131,24 @@ def format_report_markdown(report: dict, title: str = "MNIST test set") -> str:
             confidence = entry["probabilities"][entry["predicted"]]
             lines.append(f"- #{entry['index']}: {entry['label']} -> {entry['predicted']} "
                          f"({confidence * 100:.1f}%)")
+    if "findings" in report:
+        lines += ["", *findings_markdown(report["findings"])]
     return "\n".join(lines) + "\n"
+
+
+def findings_markdown(findings: list[dict]) -> list[str]:
+    """The lines of a 'What the diagnosis found' section, from ``Finding.to_dict()`` entries."""
+    lines = ["## What the diagnosis found", ""]
+    if not findings:
+        return lines + ["Nothing: no overfitting, underfitting, divergence, exploding or vanishing "
+                        "gradients, dead units or saturation was seen."]
+    for finding in findings:
+        evidence = ", ".join(f"{name} {value:.4g}" if isinstance(value, float) else f"{name} {value}"
+                             for name, value in finding["evidence"].items())
+        suggestion = ", ".join(f"{name} = {json.dumps(value)}" for name, value in finding["suggestion"].items())
+        lines += [f"- **{finding['name']}** (epoch {finding['epoch']}, step {finding['step']}): "
+                  f"{finding['message']}", f"  Evidence: {evidence}.", f"  Try: {suggestion}."]
+    return lines
 
 
 def write_report(report: dict, folder: str | os.PathLike) -> tuple[Path, Path]:

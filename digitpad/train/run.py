@@ -1,12 +1,16 @@
 """A complete training run on MNIST, as used by both the command line and the
 app's retrain dialog: load and split the data, build the model, optimiser,
 schedule and augmentation from a ``TrainConfig``, train with the standard
-callbacks, and fill a run folder with ``config.json``, ``metrics.csv``,
-``best.npz``, ``last.npz`` and the test-set report. ``resume=True`` continues
-a stopped run from its ``last.npz`` exactly where it left off, once the
-checkpoint's model, optimiser and training state have been checked against
-the run's configuration and data. MNIST is loaded before the run folder is
-created, so a missing data set leaves no half-made run behind.
+callbacks — diagnostics, diagnosis and live settings among them — and fill a
+run folder with ``config.json``, ``metrics.csv``, ``diagnostics.csv``,
+``best.npz``, ``last.npz`` and the test-set report (with the run's findings).
+A ``TrainingControl`` steers the run from another thread; settings changed
+through it are recorded in ``config.json`` as they are made. ``resume=True``
+continues a stopped run from its ``last.npz`` exactly where it left off,
+replaying the recorded changes, once the checkpoint's model, optimiser and
+training state have been checked against the run's configuration and data.
+MNIST is loaded before the run folder is created, so a missing data set
+leaves no half-made run behind.
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from digitpad.data.augment.distortions import AugmentConfig
 from digitpad.data.augment.training import TrainingAugmentation
 from digitpad.data.mnist.batches import batch_count
 from digitpad.data.mnist.dataset import as_float_images, dataset_checksums, load_mnist
@@ -34,7 +37,11 @@ from digitpad.storage.reading import UnreadableFile, read_regular_file
 from digitpad.storage.schema import parse_object
 from digitpad.train.callbacks import (Callback, CSVLogger, EarlyStopping, LearningRateScheduler,
                                       ModelCheckpoint, ProgressBar)
+from digitpad.train.changes import ChangedSchedule, distortions_for, settings_at
 from digitpad.train.config import TrainConfig
+from digitpad.train.control import LiveSettings, TrainingControl
+from digitpad.train.diagnosis import Diagnosis, Finding
+from digitpad.train.diagnostics import Diagnostics, probe_images
 from digitpad.train.report import evaluation_report, write_report
 from digitpad.train.status import RunStatus
 from digitpad.train.trainer import Trainer, TrainingDiverged
@@ -76,6 +83,8 @@ class RunResult:
     history: list[dict]
     report: dict | None          # test-set report (None when stopped)
     train_seconds: float
+    findings: list[Finding] = field(default_factory=list)
+    config: TrainConfig | None = None   # with the changes made while it trained
 
     @property
     def test_accuracy(self) -> float | None:
@@ -146,9 +155,8 @@ def build_schedule(config: TrainConfig, steps_per_epoch: int) -> Callable[[int],
 
 def build_augment(config: TrainConfig, train_images: np.ndarray,
                   train_labels: np.ndarray) -> TrainingAugmentation | None:
-    distortions = None
-    if config.augment and config.augment_strength > 0:
-        distortions = AugmentConfig(thickness=config.augment_thickness).scaled(config.augment_strength)
+    distortions = distortions_for({"augment": config.augment, "augment_strength": config.augment_strength},
+                                  config.augment_thickness)
     augmentation = TrainingAugmentation(distortions, config.augment_redraw, train_images,
                                         config.augment_styles, train_labels)
     return None if augmentation.is_identity else augmentation
@@ -174,14 +182,17 @@ def run_training(config: TrainConfig | None, run_dir: str | os.PathLike, *,
                  progress_bar: bool = False, download: bool = True,
                  environ: Mapping[str, str] | None = None, cache_dir: str | os.PathLike | None = None,
                  download_progress: Callable[[str, int, int | None], None] | None = None,
-                 on_trainer: Callable[[Trainer], None] | None = None) -> RunResult:
+                 on_trainer: Callable[[Trainer], None] | None = None,
+                 control: TrainingControl | None = None) -> RunResult:
     """Train (or, with ``resume``, continue training) and fill ``run_dir``.
 
     ``config`` is ignored when resuming: the run's own ``config.json`` is used.
     ``data`` skips loading MNIST (tests and the app pass it in). ``on_trainer``
     receives the trainer before training starts, e.g. to request a stop.
+    ``control`` pauses, steps, slows and changes the run from another thread.
     Raises ``RunError``, ``MnistError``, ``CheckpointError`` or
-    ``TrainingDiverged`` (whose message names the last good checkpoint).
+    ``TrainingDiverged`` (whose message names the last good checkpoint and
+    whose ``findings`` are the run's).
     """
     run_dir = Path(run_dir)
     if resume:
@@ -194,16 +205,23 @@ def run_training(config: TrainConfig | None, run_dir: str | os.PathLike, *,
                                   cache_dir=cache_dir, download_progress=download_progress)
     if not resume:
         run_dir.mkdir(parents=True, exist_ok=True)
-        write_text_atomically(run_dir / CONFIG_FILE, json.dumps(config.to_dict(), indent=2) + "\n")
-    standard, checkpoints = _standard_callbacks(config, data, run_dir, progress_bar)
-    trainer = _build_trainer(config, data, run_dir, resumed, [*standard, *callbacks])
+        _save_config(run_dir, config)
+    live = LiveSettings(config, control, save=functools.partial(_save_config, run_dir))
+    standard, checkpoints, diagnosis = _standard_callbacks(live, data, run_dir, progress_bar)
+    trainer = _build_trainer(live, data, run_dir, resumed, [*standard, *callbacks])
     if on_trainer is not None:
         on_trainer(trainer)
-    status = _train(trainer, data, checkpoints)
+    status = _train(trainer, data, checkpoints, diagnosis)
     if status == RunStatus.STOPPED:
         return RunResult(run_dir, status, trainer.model, trainer.history.epochs, None,
-                         trainer.elapsed_seconds)
-    return _finish_with_report(run_dir, trainer, status, data, checkpoints)
+                         trainer.elapsed_seconds, list(diagnosis.findings), live.config)
+    result = _finish_with_report(run_dir, trainer, status, data, checkpoints, diagnosis.findings)
+    result.config = live.config
+    return result
+
+
+def _save_config(run_dir: Path, config: TrainConfig) -> None:
+    write_text_atomically(run_dir / CONFIG_FILE, json.dumps(config.to_dict(), indent=2) + "\n")
 
 
 def _resumable_run(run_dir: Path) -> tuple[TrainConfig, Checkpoint]:
@@ -228,48 +246,69 @@ def _check_new_run(config: TrainConfig | None, run_dir: Path) -> None:
 
 
 def _run_metadata(config: TrainConfig, data: MnistData) -> dict:
-    """What every checkpoint of the run records about its training and data."""
+    """What every checkpoint of the run records about its training and data.
+    A checkpoint's training settings are plain values, so of the changes made
+    while training it records how many there were (config.json has them)."""
     validation_count = len(data.validation_labels) if data.validation_labels is not None else 0
-    return {"training": config.to_dict(),
+    training = config.to_dict()
+    changes = training.pop("changes")
+    if changes:
+        training["setting_changes"] = len(changes)
+    return {"training": training,
             "dataset": {"name": "MNIST", "checksums": data.checksums,
                         "train_count": int(len(data.train_labels)),
                         "validation_count": int(validation_count)}}
 
 
-def _standard_callbacks(config: TrainConfig, data: MnistData, run_dir: Path,
-                        progress_bar: bool) -> tuple[list[Callback], ModelCheckpoint]:
-    """The schedule, ``metrics.csv``, early stopping, checkpoints and the
-    progress bar, in the order they run, and the ``ModelCheckpoint`` among them."""
+def _standard_callbacks(live: LiveSettings, data: MnistData, run_dir: Path, progress_bar: bool
+                        ) -> tuple[list[Callback], ModelCheckpoint, Diagnosis]:
+    """The live settings, the schedule, diagnostics and diagnosis,
+    ``metrics.csv``, early stopping, checkpoints and the progress bar, in the
+    order they run, and the ``ModelCheckpoint`` and ``Diagnosis`` among them.
+    The diagnosis comes before the checkpoints, so an epoch's findings are
+    in the state saved at its end."""
+    config = live.config
     steps_per_epoch = batch_count(len(data.train_images), config.batch_size)
     monitor = "val_accuracy" if data.validation is not None else None
-    standard: list[Callback] = [LearningRateScheduler(build_schedule(config, steps_per_epoch)),
-                                CSVLogger(run_dir / "metrics.csv")]
+    schedule = ChangedSchedule(build_schedule(config, steps_per_epoch), lambda: live.config.changes)
+    diagnostics = Diagnostics(probe_images(data.train_images, config.seed), config.diagnostics_every,
+                              run_dir / "diagnostics.csv")
+    diagnosis = Diagnosis(lambda: live.config)
+    standard: list[Callback] = [live, LearningRateScheduler(schedule), diagnostics, diagnosis,
+                                CSVLogger(run_dir / "metrics.csv", sources=[live, diagnostics])]
     if config.patience:
         standard.append(EarlyStopping("val_accuracy", "max", config.patience))
-    checkpoints = ModelCheckpoint(run_dir, functools.partial(_run_metadata, config, data),
-                                  monitor=monitor)
+    checkpoints = ModelCheckpoint(run_dir, lambda: _run_metadata(live.config, data), monitor=monitor)
     standard.append(checkpoints)
     if progress_bar:
         standard.append(ProgressBar())
-    return standard, checkpoints
+    return standard, checkpoints, diagnosis
 
 
-def _build_trainer(config: TrainConfig, data: MnistData, run_dir: Path, resumed: Checkpoint | None,
+def _build_trainer(live: LiveSettings, data: MnistData, run_dir: Path, resumed: Checkpoint | None,
                    callbacks: list[Callback]) -> Trainer:
     """A trainer for the run's model and optimiser, at the resumed run's
-    position when there is one."""
+    position when there is one, with the settings in effect there."""
+    config = live.config
     rng = np.random.default_rng(config.seed)
     model = build_model(config, rng)
     optimizer = build_optimizer(config, model)
+    step = 0
     if resumed is not None:
+        # The checkpoint's optimiser step count is the run's global step
+        # (the trainer checks that below); the dropout rate in effect there
+        # is part of the saved network's description.
+        step = resumed.optimizer_state["step_count"]
+        live.catch_up(model, optimizer, step)
         _restore_weights(resumed, model, optimizer, run_dir)
     try:
         checkpoint_metadata(model, _run_metadata(config, data), optimizer)
     except CheckpointError as error:
         raise RunError(f"{run_dir}: this run could not save its model ({error})") from None
+    augment = build_augment(config.replace(**settings_at(config, step)), data.train_images,
+                            data.train_labels)
     trainer = Trainer(model, optimizer, SoftmaxCrossEntropy(config.label_smoothing),
-                      batch_size=config.batch_size, epochs=config.epochs, rng=rng,
-                      augment=build_augment(config, data.train_images, data.train_labels),
+                      batch_size=config.batch_size, epochs=config.epochs, rng=rng, augment=augment,
                       max_grad_norm=config.max_grad_norm, callbacks=callbacks)
     if resumed is not None:
         try:
@@ -293,17 +332,19 @@ def _restore_weights(resumed: Checkpoint, model: MLP, optimizer: Optimizer, run_
                        f"({error})") from error
 
 
-def _train(trainer: Trainer, data: MnistData, checkpoints: ModelCheckpoint) -> RunStatus:
+def _train(trainer: Trainer, data: MnistData, checkpoints: ModelCheckpoint,
+           diagnosis: Diagnosis) -> RunStatus:
     try:
         return trainer.fit(data.train_images, data.train_labels, data.validation)
     except TrainingDiverged as error:
         kept = checkpoints.last_path if checkpoints.last_path.exists() else None
         where = f"; the last good checkpoint is {kept}" if kept else "; no checkpoint was saved"
-        raise TrainingDiverged(f"training diverged: {error}{where}") from error
+        raise TrainingDiverged(f"training diverged: {error}{where}",
+                               findings=diagnosis.findings) from error
 
 
 def _finish_with_report(run_dir: Path, trainer: Trainer, status: RunStatus, data: MnistData,
-                        checkpoints: ModelCheckpoint) -> RunResult:
+                        checkpoints: ModelCheckpoint, findings: list[Finding]) -> RunResult:
     """Score the run's deliverable on the test set and write the report.
 
     The deliverable is the best epoch by validation accuracy (the last epoch
@@ -311,6 +352,7 @@ def _finish_with_report(run_dir: Path, trainer: Trainer, status: RunStatus, data
     """
     best = read_checkpoint(checkpoints.best_path)
     report = evaluation_report(best.model, data.test_images, data.test_labels)
+    report["findings"] = [finding.to_dict() for finding in findings]
     write_report(report, run_dir)
     best.metadata["metrics"] = {**best.metadata.get("metrics", {}),
                                 "test_accuracy": report["accuracy"],
@@ -318,4 +360,4 @@ def _finish_with_report(run_dir: Path, trainer: Trainer, status: RunStatus, data
                                 "epochs_trained": trainer.epoch}
     save_checkpoint(best.model, checkpoints.best_path, best.metadata)
     return RunResult(run_dir, status, best.model, trainer.history.epochs, report,
-                     trainer.elapsed_seconds)
+                     trainer.elapsed_seconds, list(findings))

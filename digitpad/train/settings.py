@@ -98,10 +98,14 @@ def setting(default: Any, label: str, group: str, help: str, explanation: str = 
 
 
 def describe(config_class: type) -> tuple[Setting, ...]:
-    """The ``Setting`` of every field of ``config_class``, in declaration order."""
+    """The ``Setting`` of every field of ``config_class`` declared with
+    ``setting(...)``, in declaration order. Other fields (a run's record of
+    live changes) are no setting a person picks, so they are left out."""
     hints = typing.get_type_hints(config_class)
     settings = []
     for item in dataclasses.fields(config_class):
+        if _METADATA_KEY not in item.metadata:
+            continue
         kind = typing.get_origin(hints[item.name]) or hints[item.name]
         described = Setting(name=item.name, kind=kind, **item.metadata[_METADATA_KEY])
         if kind is int and (described.range is None or None in (described.range.low, described.range.high)):

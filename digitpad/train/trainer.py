@@ -9,6 +9,12 @@ from its checkpoint produces exactly the weights of an uninterrupted run.
 against a schema and then against the invariants the loop keeps (the step
 count, the position in the epoch, the epoch's shuffle order), and any problem
 is a ``ValueError`` naming the field.
+
+Between two batches, at the points where a run may safely stop (before each
+epoch's shuffle and after every batch that does not end an epoch), callbacks
+get ``on_boundary``: there a run can be paused, slowed down or have its
+settings changed (``digitpad.train.control``). Time spent there is not
+training time, so it is left out of ``epoch_seconds`` and ``elapsed_seconds``.
 """
 
 from __future__ import annotations
@@ -30,7 +36,12 @@ Augment = Callable[[np.ndarray, np.random.Generator, np.ndarray], np.ndarray]
 
 
 class TrainingDiverged(RuntimeError):
-    """The loss or the weights stopped being finite numbers."""
+    """The loss or the weights stopped being finite numbers. ``findings``
+    holds what the run's diagnosis had found by then (``run_training`` fills it)."""
+
+    def __init__(self, message: str, findings=()) -> None:
+        super().__init__(message)
+        self.findings = list(findings)
 
 
 # The saved state of each bit generator the trainer can restore, as NumPy
@@ -94,6 +105,9 @@ class Trainer:
         self._seen = 0
         self.stop_training = False
         self.stop_reason = RunStatus.STOPPED
+        # What gradient clipping multiplied the last step's gradients by (1:
+        # untouched), so diagnostics can report the gradients the network made.
+        self.gradient_scale = 1.0
 
     # -- the loop --------------------------------------------------------
     def fit(self, images: np.ndarray, labels: np.ndarray,
@@ -127,9 +141,19 @@ class Trainer:
 
     def _run_epochs(self, images, labels, validation) -> str:
         while self.epoch < self.epochs:
+            self._boundary()
             if self.stop_training or not self._run_epoch(images, labels, validation):
                 return self.stop_reason
         return RunStatus.COMPLETED
+
+    def _boundary(self) -> float:
+        """Call ``on_boundary`` unless a stop is already asked for; the
+        seconds it took (pauses, slow motion)."""
+        if self.stop_training:
+            return 0.0
+        started = time.perf_counter()
+        self._call("on_boundary")
+        return time.perf_counter() - started
 
     def _run_epoch(self, images, labels, validation) -> bool:
         """Run (the rest of) one epoch; False if stopped before its end."""
@@ -161,6 +185,10 @@ class Trainer:
                 "batch_accuracy": correct / len(indices),
                 "learning_rate": self.optimizer.learning_rate,
             })
+            if self.batch_index < self.batches_per_epoch:
+                # The epoch's last batch is followed by its end instead; the
+                # next boundary comes before the next epoch's shuffle.
+                started += self._boundary()
             if self.stop_training and self.batch_index < self.batches_per_epoch:
                 self.elapsed_seconds += time.perf_counter() - started
                 return False
@@ -197,13 +225,21 @@ class Trainer:
         correct = int(np.count_nonzero(logits.argmax(axis=1) == labels))
         self.model.backward(self.loss.backward())
         if self.max_grad_norm:
-            clip_grad_norm(self._grads, self.max_grad_norm)
+            norm = clip_grad_norm(self._grads, self.max_grad_norm)
+            clipped = math.isfinite(norm) and norm > self.max_grad_norm
+            self.gradient_scale = self.max_grad_norm / (norm + 1e-12) if clipped else 1.0
         self.optimizer.step(self._grads)
         return loss_value, correct
 
     def _call(self, hook: str, *args) -> None:
         for callback in self.callbacks:
             getattr(callback, hook)(self, *args)
+
+    def notify(self, hook: str, *args) -> None:
+        """Call ``hook`` of every callback, as the loop does: how a callback
+        tells the others (and observers such as the app) what it found, e.g.
+        ``trainer.notify("on_finding", finding)``."""
+        self._call(hook, *args)
 
     # -- resume ----------------------------------------------------------
     def state_dict(self) -> tuple[dict, dict[str, np.ndarray]]:

@@ -161,6 +161,27 @@ def test_small_run_succeeds(tmp_path, capsys, mnist_dir):
     assert (tmp_path / "run" / "report.md").exists()
 
 
+def test_the_findings_are_printed_at_the_end_with_what_to_try(tmp_path, capsys, mnist_dir):
+    code = main(["--preset", "tiny", "--train-subset", "2000", "--validation-size", "200", "--epochs", "1",
+                 "--learning-rate", "1.0", "--batch-size", "32", "--data-dir", str(mnist_dir),
+                 "--output-dir", str(tmp_path / "run"), "--quiet"])
+    output = capsys.readouterr().out
+    assert code == 0
+    assert "What the diagnosis found:" in output
+    assert "- divergence (epoch 1): The loss is rising" in output and "Try: Learning rate 0.1" in output
+    assert "**divergence**" in (tmp_path / "run" / "report.md").read_text()
+
+
+def test_a_diverged_run_prints_its_findings_after_the_error(tmp_path, capsys, mnist_dir):
+    code = main(["--preset", "tiny", "--train-subset", "2000", "--validation-size", "200", "--epochs", "1",
+                 "--optimizer", "sgd", "--activation", "leaky_relu", "--learning-rate", "1e30",
+                 "--batch-size", "32",
+                 "--data-dir", str(mnist_dir), "--output-dir", str(tmp_path / "run"), "--quiet"])
+    error = capsys.readouterr().err
+    assert code == 1
+    assert error.startswith("error: training diverged: ") and "- divergence (epoch 1)" in error
+
+
 def test_ctrl_c_saves_a_resumable_checkpoint_and_exits_cleanly(tmp_path, mnist_dir):
     run_dir = tmp_path / "run"
     process = subprocess.Popen(

@@ -72,7 +72,8 @@ def test_resume_gives_exactly_the_weights_of_an_uninterrupted_run(small_mnist, t
 def test_run_folder_contents_and_report(small_mnist, tmp_path):
     result = run_training(quick_config(epochs=2), tmp_path / "run", data=small_mnist)
     names = {path.name for path in (tmp_path / "run").iterdir()}
-    assert names == {"config.json", "metrics.csv", "best.npz", "last.npz", "report.json", "report.md"}
+    assert names == {"config.json", "metrics.csv", "diagnostics.csv", "best.npz", "last.npz",
+                     "report.json", "report.md"}
     saved_config = json.loads((tmp_path / "run/config.json").read_text())
     assert saved_config["hidden_sizes"] == [32] and saved_config["seed"] == 7
 

@@ -5,6 +5,10 @@ augmentations the bundled model was trained with."""
 from digitpad.gui.evaluation.model_info_dialog import ModelInfoDialog, model_info_html
 from digitpad.train.config import SETTINGS, setting_named
 
+# Settings added after the bundled model was trained; they change how a run
+# is watched, not the weights it learns.
+NEWER_THAN_BUNDLED_MODEL = {"diagnostics_every"}
+
 
 def test_every_training_setting_is_shown_with_its_label_in_order(bundled):
     model, path, metadata = bundled
@@ -14,6 +18,9 @@ def test_every_training_setting_is_shown_with_its_label_in_order(bundled):
     training = metadata["training"]
     positions = []
     for item in SETTINGS:
+        if item.name in NEWER_THAN_BUNDLED_MODEL:
+            assert item.name not in training, "the bundled model was retrained: drop the exception"
+            continue
         assert item.name in training, item.name        # the bundled model records every setting
         cell = f">{item.label}</td>"
         assert cell in text, item.label
