@@ -1,5 +1,6 @@
-"""Model → Retrain: the one Retrain window (kept, with its run, when
-closed); the model the user chooses from it goes out by ``useModel``.
+"""Model → Retrain: the one Retrain window, the training lab (kept when
+closed); the model the user chooses from it goes out by ``useModel``, and
+a run it still has — paused or not — is stopped when the app closes.
 """
 
 from __future__ import annotations
@@ -28,3 +29,8 @@ class RetrainController(DialogController):
             dialog.useModel.connect(self.useModel)
             self._adopt(dialog, delete_on_close=False)
         self._present()
+
+    def stopAndWait(self) -> None:
+        """Stop a run the Retrain window still has (even a paused one) and wait for it."""
+        if self._dialog is not None:
+            self._dialog.stopAndWait()

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout,
-                               QHBoxLayout, QLineEdit, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
+                               QHBoxLayout, QLineEdit, QSpinBox, QTabWidget, QToolButton, QVBoxLayout,
+                               QWidget)
 
 from digitpad.gui.common.messages import escape
 from digitpad.train.config import HYPERPARAMETERS, TrainConfig, setting_named
@@ -78,6 +79,11 @@ class TrainingForm(QWidget):
             members = [item for item in HYPERPARAMETERS if item.group == group]
             if members:
                 self.tabs.addTab(self._group_page(group, members, columns), group[0].upper() + group[1:])
+        # In a narrow window the tabs scroll; their arrows explain themselves too.
+        for arrow in self.tabs.tabBar().findChildren(QToolButton):
+            arrow.setToolTip("Show the other groups of settings")
+            arrow.setWhatsThis("<p><b>More settings</b></p><p>Not every group's tab fits: the arrows "
+                               "scroll the tabs to the other groups of settings.</p>")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)

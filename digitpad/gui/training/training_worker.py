@@ -1,68 +1,30 @@
 """Background job for Model → Retrain: a complete ``run_training`` on a
-worker thread. It reports what it is doing, download and batch progress and
-each finished epoch by signal, never touches widgets, and stops within one
-batch when cancelled. A cancelled run's folder is removed; a finished run's
-folder (under the per-user data folder) keeps the new model.
+worker thread, steered by a ``TrainingControl`` (pause, step, slow motion,
+settings changed while it trains). It loads MNIST first (so the training
+digits can be shown), reports what it is doing, download and batch
+progress, each finished epoch and everything the training lab shows by
+signal through a ``TrainingBridge``, never touches widgets, and stops within
+one batch when cancelled — at once when paused. A cancelled run's folder is
+removed; a finished run's folder (under the per-user data folder) keeps the
+new model.
 """
 
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 from PySide6.QtCore import Signal
 
 from digitpad.data.mnist.idx import MnistError
 from digitpad.gui.common.background import CancellableWorker, Cancelled
+from digitpad.gui.training.training_bridge import PROGRESS_INTERVAL, TrainingBridge
 from digitpad.model.checkpoint import CheckpointError
-from digitpad.train import Callback, RunError, TrainConfig, TrainingDiverged, run_training
+from digitpad.train import RunError, TrainConfig, TrainingDiverged, load_training_data, run_training
+from digitpad.train.control import TrainingControl
 from digitpad.train.status import RunStatus
 
-# Batch progress is reported at most this often (seconds): enough for a live
-# bar and curve without flooding the GUI thread with signals.
-PROGRESS_INTERVAL = 0.1
-
-
-class _ProgressBridge(Callback):
-    """Forwards training progress to the worker's signals and applies Cancel."""
-
-    # Weight of the newest batch in the smoothed curves: a running mean that,
-    # unlike the per-epoch average, does not jump back at each epoch start.
-    SMOOTHING = 0.05
-
-    def __init__(self, worker: "TrainingWorker") -> None:
-        self.worker = worker
-        self._last_report = 0.0
-        self._smoothed: dict[str, float] = {}
-
-    def on_train_begin(self, trainer) -> None:
-        self.worker.status.emit("Training…")
-
-    def on_batch_end(self, trainer, batch, logs) -> None:
-        if self.worker.isCancelRequested():
-            trainer.stop_training = True
-            return
-        for name in ("loss", "accuracy"):
-            value = logs[f"batch_{name}"]
-            previous = self._smoothed.get(name, value)
-            self._smoothed[name] = previous + self.SMOOTHING * (value - previous)
-        now = time.monotonic()
-        if now - self._last_report < PROGRESS_INTERVAL and batch != trainer.batches_per_epoch - 1:
-            return
-        self._last_report = now
-        done = trainer.epoch * trainer.batches_per_epoch + batch + 1
-        self.worker.batchProgress.emit({
-            "epoch": trainer.epoch + 1, "epochs": trainer.epochs, "batch": batch + 1,
-            "batches": trainer.batches_per_epoch,
-            "fraction": done / (trainer.epochs * trainer.batches_per_epoch),
-            "loss": logs["loss"], "accuracy": logs["accuracy"],
-            "smoothed_loss": self._smoothed["loss"], "smoothed_accuracy": self._smoothed["accuracy"],
-            "learning_rate": logs["learning_rate"],
-        })
-
-    def on_epoch_end(self, trainer, epoch, logs) -> None:
-        self.worker.epochEnded.emit(dict(logs))
+__all__ = ["PROGRESS_INTERVAL", "TrainingWorker"]
 
 
 class TrainingWorker(CancellableWorker):
@@ -70,9 +32,20 @@ class TrainingWorker(CancellableWorker):
     batchProgress = Signal(dict)
     epochEnded = Signal(dict)
     succeeded = Signal(object)                 # RunResult
+    diverged = Signal(str, list)               # message, the run's findings
+    # The training lab's signals (see TrainingBridge).
+    trainingBegan = Signal(list)               # [(layer name, activation or None)]
+    trainingDigits = Signal(object, object, object)   # images, labels, augmentation
+    weightsReady = Signal(dict)                # {layer name: a copy of its weights}
+    diagnosticsReady = Signal(list)            # [DiagnosticsRecord]
+    findingFound = Signal(object)              # Finding
+    settingChanged = Signal(object)            # SettingChange
+    paused = Signal(dict)                      # step, epoch, batch, batches, epochs
+    continued = Signal()
 
     def __init__(self, config: TrainConfig, run_dir: Path, data_dir: Path | None, download: bool,
-                 cache_dir: Path | None = None, data=None) -> None:
+                 cache_dir: Path | None = None, data=None,
+                 control: TrainingControl | None = None) -> None:
         super().__init__()
         self._config = config
         self._run_dir = Path(run_dir)
@@ -80,19 +53,33 @@ class TrainingWorker(CancellableWorker):
         self._download = download
         self._cache_dir = cache_dir
         self._data = data
+        self.control = control if control is not None else TrainingControl()
 
-    expected_errors = (MnistError, CheckpointError, RunError, TrainingDiverged)
+    expected_errors = (MnistError, CheckpointError, RunError)
     task = "Training"
+
+    def cancel(self) -> None:
+        """Thread-safe: stops within a batch, and at once when paused."""
+        super().cancel()
+        self.control.stop()
 
     def on_cancelled(self) -> None:
         shutil.rmtree(self._run_dir, ignore_errors=True)
 
     def work(self) -> None:
         self.status.emit("Loading MNIST…")
-        result = run_training(self._config, self._run_dir, data=self._data, data_dir=self._data_dir,
-                              download=self._download, cache_dir=self._cache_dir,
-                              download_progress=self.reportDownload,
-                              callbacks=[_ProgressBridge(self)])
+        data = self._data
+        if data is None:
+            data = load_training_data(self._config, self._data_dir, download=self._download,
+                                      cache_dir=self._cache_dir, download_progress=self.reportDownload)
+        if self.isCancelRequested():
+            raise Cancelled
+        try:
+            result = run_training(self._config, self._run_dir, data=data,
+                                  callbacks=[TrainingBridge(self, data)], control=self.control)
+        except TrainingDiverged as error:
+            self.diverged.emit(str(error), list(error.findings))
+            return
         if result.status == RunStatus.STOPPED:
             raise Cancelled
         self.succeeded.emit(result)

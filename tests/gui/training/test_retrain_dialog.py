@@ -58,7 +58,7 @@ def test_a_tiny_retrain_completes_and_offers_the_new_model(dialog, window, paths
     assert result.test_accuracy > 0.8
     assert result.best_path.exists() and paths.runs_dir in result.best_path.parents
     assert window.model() is model_before                      # untouched until the user chooses
-    xs, ys = dialog.curves.points("loss", "train")
+    xs, ys = dialog.curves.points("loss", "smoothed")
     assert len(xs) >= 2 and all(np.isfinite(ys))
     assert dialog.curves.points("accuracy", "val")[0] == [1, 2, 3]
     assert "Test accuracy" in dialog.resultLabel.text()
