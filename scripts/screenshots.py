@@ -4,8 +4,9 @@ drawn digit and with a written number, the retrain dialog in the middle of a
 (small) training run, the misclassified-digits browser, My handwriting, the
 adaptation dialog after a run, the robustness report, and the views inside
 the network — the network view with a unit's detail, "why this answer", the
-lab after a few edits and the step-through of a drawn digit. Used to check
-the look and for the README.
+lab after a few edits and the step-through of a drawn digit, the point map
+(t-SNE, with the drawing live) and MNIST at a glance. Used to check the look
+and for the README.
 
     python scripts/screenshots.py [--output-dir assets/screenshots] [--data-dir DIR]
                                   [--checkpoint PATH] [--scale 1]
@@ -92,6 +93,48 @@ def network_views(app, window, session, model, test_images, output_dir):
     app.processEvents()
 
 
+def render_retrain(app, window, settings, paths, data_dir, output_dir):
+    """Model → Retrain, the training lab, during a run of "Learn it from
+    scratch" (784-16-16-10): started paused, stepped one batch, then one
+    epoch, the learning rate turned up to 0.2 there and two more epochs
+    trained — the run's diagnosis finds divergence and dead units — then
+    three single batches, and the divergence's suggestion applied; at
+    1280x720."""
+    from digitpad.gui.training.retrain_dialog import RetrainDialog
+    from digitpad.train import config_from_preset, load_training_data
+
+    data = load_training_data(config_from_preset("scratch"), data_dir)
+    dialog = RetrainDialog(settings, paths, window, data=data)
+    dialog.resize(1280, 720)
+    dialog.show()
+    dialog.runControls.setDelaySeconds(0.0)
+    dialog.learnFromScratch()
+    controls = dialog.runControls
+    wait_until(app, lambda: controls.mode() == "paused" and controls.stateText() != "Paused")
+    controls.stepBatchButton.click()
+    wait_until(app, lambda: controls.mode() == "paused" and "batch 1/" in controls.stateText())
+    controls.stepEpochButton.click()
+    wait_until(app, lambda: controls.mode() == "paused" and "after epoch 1/" in controls.stateText())
+    dialog.liveSettings.editor("learning_rate").setValue(0.2)
+    for epoch in (2, 3):
+        controls.stepEpochButton.click()
+        wait_until(app, lambda: controls.mode() == "paused" and f"after epoch {epoch}/" in controls.stateText())
+    for batch in range(1, 4):
+        controls.stepBatchButton.click()
+        wait_until(app, lambda: controls.mode() == "paused" and f"after batch {batch}/" in controls.stateText())
+    if "divergence" in dialog.findingsPanel.names():
+        dialog.findingsPanel.applyButton("divergence").click()     # back to a sane rate, from the next batch
+    dialog.charts.setCurrentWidget(dialog.charts.lossChart)
+    dialog.sideTabs.setCurrentWidget(dialog.findingsPanel if dialog.findingsPanel.names() else dialog.runLog)
+    dialog.grab()                   # the charts settle their layout on the first paint
+    app.processEvents()
+    dialog.grab().save(str(output_dir / "retrain-dialog.png"))
+    print("retrain:", controls.stateText(), "; findings:", dialog.findingsPanel.names() or "none")
+    dialog.stopAndWait()
+    dialog.hide()
+    app.processEvents()
+
+
 def render_lab(app, window, images, labels, output_dir):
     """Model → Lab after a few edits to the model in use — the 4's output unit
     pushed down, two hidden units switched off, 60% of each layer's weights
@@ -139,6 +182,60 @@ def step_through_screenshot(app, window, output_dir):
     dialog.close()
 
 
+def point_map_screenshot(app, window, output_dir):
+    """View → Point map at 1280x720: the t-SNE map of 3,000 test digits at
+    hidden layer 2 (the app's default sample), a drawn 4 on the canvas as the
+    live star, and the card of a misread test digit near it as if pointed at.
+    Needs the session's test predictions."""
+    from digitpad.inside.point_map import TSNE
+
+    window.canvas.clear()
+    window.resize(1280, 720)
+    app.processEvents()
+    draw_on_canvas(window.canvas, FOUR)
+    app.processEvents()
+    window.pointMapController.open(window.session().test_predictions, depth=2)
+    dialog = window.pointMapController.dialog()
+    dialog.resize(1240, 680)
+    dialog.controls.choose(method=TSNE)
+    wait_until(app, lambda: not dialog.isBusy() and dialog.pointMap() is not None
+               and dialog.pointMap().method == TSNE, timeout=600)
+    app.processEvents()
+    star = np.array(dialog.mapPlot.drawingPosition())
+    positions = dialog.mapPlot.positions()
+    wrong = np.flatnonzero(dialog.mapPlot.mistakes())
+    row = int(wrong[np.argmin(((positions[wrong] - star) ** 2).sum(axis=1))]) if len(wrong) else 0
+    plot = dialog.mapPlot.plot
+    plot.grab()                 # the plot settles its layout on the first paint
+    app.processEvents()
+    dialog.mapPlot.hoverAt(dialog.mapPlot.sceneAt(*positions[row]))
+    app.processEvents()
+    dialog.grab().save(str(output_dir / "point-map.png"))
+    print(f"point map: t-SNE of {len(positions):,} digits in {dialog.pointMap().seconds:.1f} s; "
+          f"card: test digit #{dialog.card.testIndex()}")
+    dialog.close()
+    window.resize(1000, 640)
+    app.processEvents()
+
+
+def data_view_screenshot(app, window, splits, output_dir):
+    """View → MNIST at a glance, filled in from ``splits`` (name → (images,
+    labels)) with fixed samples, at the size it asks for on a 1280x720 screen."""
+    from digitpad.gui.dataview.data_view_dialog import DataViewDialog
+    from digitpad.gui.dataview.data_worker import glance
+
+    dialog = DataViewDialog(None, window, data=glance(splits), seed=4)
+    dialog.resize(1180, 680)
+    dialog.show()
+    app.processEvents()
+    dialog.grab()
+    app.processEvents()
+    dialog.grab().save(str(output_dir / "data-view.png"))
+    print("data view:", dialog.statusLabel.text())
+    dialog.close()
+    app.processEvents()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output-dir", type=Path, default=Path("assets/screenshots"))
@@ -155,9 +252,7 @@ def main() -> int:
     from digitpad.data.mnist import as_float_images, load_mnist
     from digitpad.gui.app_paths import AppPaths
     from digitpad.gui.window.main_window import MainWindow
-    from digitpad.gui.training.retrain_dialog import RetrainDialog
     from digitpad.gui.settings import AppSettings
-    from digitpad.train import config_from_preset, load_training_data
     from digitpad.session import Session, predict_test_set
 
     app = QApplication(sys.argv[:1])
@@ -178,21 +273,7 @@ def main() -> int:
     window.grab().save(str(args.output_dir / "main-window.png"))
     print("main window:", window.recognition() and window.recognition().digit)
 
-    config = config_from_preset("tiny", epochs=8, train_subset=12000, validation_size=2000,
-                                hidden_sizes=(128,), augment=True)
-    data = load_training_data(config, args.data_dir)
-    dialog = RetrainDialog(settings, paths, window, data=data)
-    dialog.presetCombo.setCurrentText("tiny")
-    dialog.settingsForm.setValues(epochs=config.epochs, train_subset=config.train_subset,
-                                  validation_size=config.validation_size, hidden_sizes=config.hidden_sizes,
-                                  augment=True)
-    dialog.show()
-    dialog.startTraining()
-    wait_until(app, lambda: dialog.progressBar.value() >= 600)
-    app.processEvents()
-    dialog.grab().save(str(args.output_dir / "retrain-dialog.png"))
-    dialog.stopAndWait()
-    app.processEvents()
+    render_retrain(app, window, settings, paths, args.data_dir, args.output_dir)
 
     images, labels = load_mnist("test", args.data_dir, download=False)
     session.set_test_predictions(model, predict_test_set(model, images, labels))
@@ -253,6 +334,9 @@ def main() -> int:
     network_views(app, window, session, model, images, args.output_dir)
     render_lab(app, window, images, labels, args.output_dir)
     step_through_screenshot(app, window, args.output_dir)
+    point_map_screenshot(app, window, args.output_dir)
+    data_view_screenshot(app, window, {"train": (train_images, train_labels), "test": (images, labels)},
+                         args.output_dir)
     print("wrote", ", ".join(sorted(path.name for path in args.output_dir.glob("*.png"))))
     return 0
 

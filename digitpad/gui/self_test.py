@@ -3,7 +3,9 @@ loads the bundled model, opens the real main window offscreen (with
 throw-away settings, so the user's are untouched), writes every digit on the
 canvas with synthetic mouse events, reads a digit from a PNG file (which
 exercises Pillow and the photo pipeline), checks that each is recognised,
-prints one line and returns 0 — or 1 with the reason.
+lays out a few points by t-SNE (so a bundle missing a piece of
+scikit-learn fails here, not in a learner's point map), prints one line
+and returns 0 — or 1 with the reason.
 """
 
 from __future__ import annotations
@@ -65,6 +67,28 @@ def _open_image(window, path: Path) -> bool:
     return outcome == [True]
 
 
+def _tiny_tsne() -> str | None:
+    """A t-SNE of 60 points in two clear groups, as the point map makes it
+    (scikit-learn, imported now); None when it works, else what went wrong."""
+    import numpy as np
+
+    from digitpad.inside.point_map import fit_tsne, tsne_available
+
+    if not tsne_available():
+        return "scikit-learn, which t-SNE needs, is missing"
+    rng = np.random.default_rng(0)
+    groups = np.repeat([0, 1], 30)
+    data = rng.normal(size=(60, 20)) + groups[:, None] * 8.0
+    positions = fit_tsne(data, seed=0, iterations=250, threads=1)
+    if positions.shape != (60, 2) or not np.isfinite(positions).all():
+        return f"t-SNE gave {positions.shape} points"
+    centres = np.array([positions[groups == group].mean(axis=0) for group in (0, 1)])
+    spread = max(float(positions[groups == group].std(axis=0).max()) for group in (0, 1))
+    if np.linalg.norm(centres[0] - centres[1]) < 2 * spread:
+        return "t-SNE did not keep two clear groups apart"
+    return None
+
+
 def run_self_test() -> int:
     started = time.perf_counter()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -107,6 +131,9 @@ def run_self_test() -> int:
                     or window.recognition().digit != 3:
                 wrong.append("the 3 in a PNG file was not read")
             window.close()
+        problem = _tiny_tsne()
+        if problem is not None:
+            wrong.append(problem)
     except Exception as error:  # the self-test reports every failure as one line
         print(f"digitpad self-test FAILED: {type(error).__name__}: {error}")
         return 1
@@ -115,5 +142,5 @@ def run_self_test() -> int:
         print(f"digitpad self-test FAILED: {', '.join(wrong)} (model {path})")
         return 1
     print(f"digitpad self-test passed: {path.name} ({model_summary(metadata)}) recognised all 10 "
-          f"digits written on the canvas and a digit in a PNG file, {seconds:.1f} s")
+          f"digits written on the canvas and a digit in a PNG file, and made a t-SNE map, {seconds:.1f} s")
     return 0

@@ -91,6 +91,17 @@ class MainActions(QObject):
                                  "side by side, so you can see why a 4 was read as a 9.")
         for action in (self.networkView, self.whyAnswer):
             action.setCheckable(True)
+        self.pointMap = _action(window, "&Point map…", ["Ctrl+Shift+P"],
+                                "The test digits as points: see how each layer sorts them, with your drawing live",
+                                "Shows the MNIST test digits as points on a map, one dot per digit coloured by "
+                                "the digit written, laid out by their numbers at a layer you choose (PCA or "
+                                "t-SNE): digits the network holds alike land close together. Your drawing "
+                                "is a star that moves as you draw.")
+        self.dataView = _action(window, "MNIST at a &glance…", ["Ctrl+Shift+D"],
+                                "The data the network learnt from: digits per class, average digits, pixels",
+                                "Shows the MNIST data set at a glance: how many training and test digits "
+                                "there are of each digit, the average of each digit, how bright the pixels "
+                                "are, and random samples.")
 
     def _model_actions(self, window: QMainWindow) -> None:
         self.stepThrough = _action(window, "&Step through a digit…", ["Ctrl+T"],
@@ -142,7 +153,8 @@ def build_menus(menu_bar: QMenuBar, actions: MainActions, recent: QMenu) -> None
     edit_menu = menu_bar.addMenu("&Edit")
     _fill(edit_menu, [actions.undo, actions.clear, None, actions.thinner, actions.thicker])
     _fill(edit_menu.addMenu("&Label drawing as"), actions.labelAs)
-    _fill(menu_bar.addMenu("&View"), [actions.networkView, actions.whyAnswer])
+    _fill(menu_bar.addMenu("&View"), [actions.networkView, actions.whyAnswer, None, actions.pointMap,
+                                      actions.dataView])
     model_menu = menu_bar.addMenu("&Model")
     _fill(model_menu, [actions.retrain, actions.evaluate, actions.misclassified, actions.robustness, None,
                        actions.samples, actions.adapt, None, actions.modelInfo])

@@ -20,6 +20,7 @@ from digitpad.gui.app_paths import AppPaths
 from digitpad.gui.common.messages import warn
 from digitpad.gui.controllers.adapt import AdaptController
 from digitpad.gui.controllers.checkpoints import CheckpointFiles
+from digitpad.gui.controllers.data_view import DataViewController
 from digitpad.gui.controllers.evaluation import TestSetEvaluation
 from digitpad.gui.controllers.handwriting import HandwritingController
 from digitpad.gui.controllers.image_opening import ImageOpener, busy_indicator
@@ -27,6 +28,7 @@ from digitpad.gui.controllers.inside import InsideViews
 from digitpad.gui.controllers.lab import LabController
 from digitpad.gui.controllers.misclassified import MisclassifiedController
 from digitpad.gui.controllers.model_info import InfoController
+from digitpad.gui.controllers.point_map import PointMapController
 from digitpad.gui.controllers.retrain import RetrainController
 from digitpad.gui.controllers.robustness import RobustnessController
 from digitpad.gui.controllers.step_through import StepThroughController
@@ -111,6 +113,9 @@ class MainWindow(QMainWindow):
         self.stepThroughController = StepThroughController(self, session, self.testSetEvaluation,
                                                            self.liveRecognition)
         self._controllers.append(self.stepThroughController)
+        self.pointMapController = PointMapController(self, session, self.testSetEvaluation, self.liveRecognition)
+        self.dataViewController = DataViewController(self, settings, paths)
+        self._controllers += [self.pointMapController, self.dataViewController]
 
     def _connect_actions(self) -> None:
         actions = self.mainActions
@@ -136,6 +141,8 @@ class MainWindow(QMainWindow):
         self.insideViews.bindActions(actions.networkView, actions.whyAnswer)
         actions.lab.triggered.connect(self.labController.show)
         actions.stepThrough.triggered.connect(self.stepThroughController.show)
+        actions.pointMap.triggered.connect(self.pointMapController.show)
+        actions.dataView.triggered.connect(self.dataViewController.show)
 
     def _connect_parts(self) -> None:
         self.liveRecognition.recognised.connect(self.resultPanel.showReading)
@@ -149,6 +156,8 @@ class MainWindow(QMainWindow):
         self.checkpointFiles.checkpointMissing.connect(self.recentMenu.forget)
         self.testSetEvaluation.mistakesRequested.connect(self.misclassifiedController.open)
         self.misclassifiedController.loadDigit.connect(self.putOnCanvas)
+        for source in (self.pointMapController, self.dataViewController):
+            source.loadDigit.connect(self.putOnCanvas)
         self.handwritingController.loadSample.connect(self._load_sample)
         self.handwritingController.adaptRequested.connect(self.adaptController.show)
         for source in (self.adaptController, self.retrainController):
