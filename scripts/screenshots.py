@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Render digitpad's screens to PNG files, offscreen: the main window with a
-drawn digit and with a written number, the retrain dialog in the middle of a
-(small) training run, the misclassified-digits browser, My handwriting, the
+drawn digit and with a written number, the training lab (Model → Retrain)
+in the middle of a small run steered into divergence and during a healthy
+one (its first layer, gradients and distorted digits), the
+misclassified-digits browser, My handwriting, the
 adaptation dialog after a run, the robustness report, and the views inside
 the network — the network view with a unit's detail, "why this answer", the
 lab after a few edits and the step-through of a drawn digit, the point map
@@ -130,6 +132,43 @@ def render_retrain(app, window, settings, paths, data_dir, output_dir):
     app.processEvents()
     dialog.grab().save(str(output_dir / "retrain-dialog.png"))
     print("retrain:", controls.stateText(), "; findings:", dialog.findingsPanel.names() or "none")
+    dialog.stopAndWait()
+    dialog.hide()
+    app.processEvents()
+
+
+def render_watch_it_learn(app, window, settings, paths, data_dir, output_dir):
+    """The training lab during a healthy run of "Learn it from scratch"
+    (784-16-16-10), three epochs in, the distortion of training digits
+turned on there and one more batch trained: the first layer's 16 units
+    that formed from noise, the gradient size per layer, and the training
+    digits beside their distorted versions; at 1280x720."""
+    from digitpad.gui.training.retrain_dialog import RetrainDialog
+    from digitpad.train import config_from_preset, load_training_data
+
+    data = load_training_data(config_from_preset("scratch"), data_dir)
+    dialog = RetrainDialog(settings, paths, window, data=data)
+    dialog.resize(1280, 720)
+    dialog.show()
+    dialog.runControls.setDelaySeconds(0.0)
+    dialog.learnFromScratch()
+    controls = dialog.runControls
+    wait_until(app, lambda: controls.mode() == "paused" and controls.stateText() != "Paused")
+    for epoch in (1, 2, 3):
+        controls.stepEpochButton.click()
+        wait_until(app, lambda: controls.mode() == "paused" and f"after epoch {epoch}/" in controls.stateText())
+    dialog.liveSettings.editor("augment").setChecked(True)     # distortion on, from the next batch
+    controls.stepBatchButton.click()
+    wait_until(app, lambda: controls.mode() == "paused" and "after batch 1/" in controls.stateText())
+    dialog.sideTabs.setCurrentWidget(dialog.runLog)
+    for name, chart in (("lab-first-layer", dialog.charts.firstLayer),
+                        ("lab-gradients", dialog.charts.gradientChart),
+                        ("lab-training-digits", dialog.charts.trainingDigits)):
+        dialog.charts.setCurrentWidget(chart)
+        dialog.grab()               # the charts settle their layout on the first paint
+        app.processEvents()
+        dialog.grab().save(str(output_dir / f"{name}.png"))
+    print("watch it learn:", controls.stateText())
     dialog.stopAndWait()
     dialog.hide()
     app.processEvents()
@@ -274,6 +313,7 @@ def main() -> int:
     print("main window:", window.recognition() and window.recognition().digit)
 
     render_retrain(app, window, settings, paths, args.data_dir, args.output_dir)
+    render_watch_it_learn(app, window, settings, paths, args.data_dir, args.output_dir)
 
     images, labels = load_mnist("test", args.data_dir, download=False)
     session.set_test_predictions(model, predict_test_set(model, images, labels))
