@@ -116,9 +116,12 @@ class MainActions(QObject):
                            "weights, prune or jitter all the weights, or set the softmax temperature, and "
                            "watch what happens to your drawing and to the MNIST test digits. The model in "
                            "use changes only if you choose to keep the edited one.")
-        self.retrain = _action(window, "&Retrain…", ["Ctrl+R"], "Train a new network on MNIST in the background",
+        self.retrain = _action(window, "&Retrain…", ["Ctrl+R"], "The training lab: train a new network on MNIST and watch inside it",
                                "Trains a new network from scratch on the 60,000 MNIST training digits, "
-                               "with settings you choose, and shows how it learns epoch by epoch.")
+                               "with settings you choose, and shows inside it while it learns: loss, "
+                               "gradients and dead units per layer, the first layer's units forming, "
+                               "and a diagnosis of problems. Pause it, step one batch or one epoch, "
+                               "slow it down, and change its learning rate while it trains.")
         self.evaluate = _action(window, "&Evaluate on MNIST test set", ["Ctrl+E"],
                                 "Score the model on the 10,000 MNIST test digits",
                                 "Runs the model on the 10,000 MNIST test digits, which it never trained on, "
