@@ -21,6 +21,7 @@ from digitpad.data.mnist.summary import random_samples
 from digitpad.gui.common.background import BackgroundTask, MnistSource, describe_download
 from digitpad.gui.common.explain import explain, explained_button
 from digitpad.gui.common.messages import escape
+from digitpad.gui.common.screen_fit import fit_to_screen
 from digitpad.gui.dataview import texts
 from digitpad.gui.dataview.average_digits import AverageDigits
 from digitpad.gui.dataview.count_bars import CountBars
@@ -59,7 +60,7 @@ class DataViewDialog(QDialog):
         self._task = BackgroundTask(self)
         self._task.finished.connect(self._loading_ended)
         self._build()
-        self._fit_to_screen()
+        fit_to_screen(self, PREFERRED_SIZE)
         self._show_loading(False)
         if data is not None:
             self.setData(data)
@@ -130,14 +131,6 @@ class DataViewDialog(QDialog):
         row.addWidget(self.statusLabel, 1)
         row.addWidget(close)
         return row
-
-    def _fit_to_screen(self) -> None:
-        size = PREFERRED_SIZE
-        screen = self.screen()
-        if screen is not None:
-            available = screen.availableGeometry().size()
-            size = size.boundedTo(QSize(available.width() - 40, available.height() - 60))
-        self.resize(size)
 
     # -- loading -------------------------------------------------------------------------
     def _load(self, source: MnistSource) -> None:

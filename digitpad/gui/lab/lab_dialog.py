@@ -23,6 +23,7 @@ from digitpad.gui.common.background import MnistSource
 from digitpad.gui.common.explain import explain, explained_button
 from digitpad.gui.common.messages import escape, warn
 from digitpad.gui.common.observe import observe
+from digitpad.gui.common.screen_fit import fit_to_screen
 from digitpad.gui.lab import lab_texts as texts
 from digitpad.gui.lab.damage_plots import DamagePlots
 from digitpad.gui.lab.drawing_effect import DrawingEffect
@@ -75,7 +76,7 @@ class LabDialog(QDialog):
         if not self.computation.hasTestDigits():
             self.testScores.setStatus("The MNIST test digits are not on this computer, so only your drawing "
                                       "shows the effect of your edits.")
-        self._fit_to_screen()
+        fit_to_screen(self, PREFERRED_SIZE)
 
     # -- composition -----------------------------------------------------------------
     def _build(self, curve_digits: int) -> None:
@@ -147,14 +148,6 @@ class LabDialog(QDialog):
         self.computation.failed.connect(self._failed)
         self._live.recognised.connect(self._recognised)
         observe(self, self._session.model_changed, self._model_changed)
-
-    def _fit_to_screen(self) -> None:
-        size = PREFERRED_SIZE
-        screen = self.screen()
-        if screen is not None:
-            available = screen.availableGeometry().size()
-            size = size.boundedTo(QSize(available.width() - 40, available.height() - 60))
-        self.resize(size)
 
     def _show_title(self) -> None:
         self.setWindowTitle(f"Lab — {self._session.model_path.name}")

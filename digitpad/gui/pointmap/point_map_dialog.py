@@ -22,6 +22,7 @@ from digitpad.gui.common.background import BackgroundTask
 from digitpad.gui.common.explain import explain, explained_button
 from digitpad.gui.common.messages import escape
 from digitpad.gui.common.observe import observe
+from digitpad.gui.common.screen_fit import fit_to_screen
 from digitpad.gui.pointmap import texts
 from digitpad.gui.pointmap.digit_legend import DigitLegend
 from digitpad.gui.pointmap.map_controls import TEST_DIGITS, MapControls
@@ -58,7 +59,7 @@ class PointMapDialog(QDialog):
         self._build()
         observe(self, session.model_changed, self._model_changed)
         self.setPredictions(predictions, depth)
-        self._fit_to_screen()
+        fit_to_screen(self, PREFERRED_SIZE)
 
     # -- composition -------------------------------------------------------------------
     def _build(self) -> None:
@@ -123,14 +124,6 @@ class PointMapDialog(QDialog):
         layout.addWidget(self.howLabel)
         panel.setFixedWidth(SIDE_WIDTH)
         return panel
-
-    def _fit_to_screen(self) -> None:
-        size = PREFERRED_SIZE
-        screen = self.screen()
-        if screen is not None:
-            available = screen.availableGeometry().size()
-            size = size.boundedTo(QSize(available.width() - 40, available.height() - 60))
-        self.resize(size)
 
     # -- the digits and the model ----------------------------------------------------------
     def setPredictions(self, predictions, depth: int | None = None) -> None:

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QSize, Signal, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QStackedWidget, QVBoxLayout, QWhatsThis,
                                QWidget)
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QStackedW
 from digitpad.data.mnist import as_float_images
 from digitpad.gui.common.explain import explain
 from digitpad.gui.common.observe import observe
+from digitpad.gui.common.screen_fit import fit_to_screen
 from digitpad.gui.stepping.input_page import InputPage
 from digitpad.gui.stepping.layer_page import LayerPage
 from digitpad.gui.stepping.numbers import percent
@@ -73,7 +74,7 @@ class StepThroughDialog(QDialog):
                           "pixels, then every layer's weights, bias, weighted sums and activations, then the "
                           "softmax. Hover any number to see how it was worked out.")
         self._model_changed()
-        self._fit_to_screen()
+        fit_to_screen(self, QSize(1180, 700))
         # Arrow keys then walk through the steps.
         self.sidebar.stepList.setFocus()
 
@@ -91,11 +92,6 @@ class StepThroughDialog(QDialog):
         whats_this.setShortcut(QKeySequence("Shift+F1"))
         self.addAction(whats_this)
         return buttons
-
-    def _fit_to_screen(self) -> None:
-        # Never larger than the screen, so it fits 1280 × 720 (and twice the scale).
-        available = self.screen().availableGeometry()
-        self.resize(min(1180, available.width() - 40), min(700, available.height() - 60))
 
     # -- pages, one per step ---------------------------------------------------------------
     def _build_pages(self, layers) -> None:

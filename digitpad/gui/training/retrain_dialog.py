@@ -17,8 +17,8 @@ import datetime as _datetime
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QMessageBox,
                                QProgressBar, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
@@ -26,6 +26,7 @@ from digitpad.gui.app_paths import AppPaths
 from digitpad.gui.common.background import BackgroundTask, describe_download
 from digitpad.gui.common.explain import explain, explained_button
 from digitpad.gui.common.messages import ask, escape, plain_label, warn
+from digitpad.gui.common.screen_fit import fit_to_screen
 from digitpad.gui.settings import AppSettings
 from digitpad.gui.training import retrain_texts as texts
 from digitpad.gui.training.findings_panel import FindingsPanel
@@ -111,15 +112,7 @@ class RetrainDialog(QDialog):
                             self.runLog, self.settingsForm)
         self.feed.findingShown.connect(lambda: self.sideTabs.setCurrentWidget(self.findingsPanel))
         self.setMinimumSize(960, 600)
-        self._fit_to_screen(1240, 700)
-
-    def _fit_to_screen(self, width: int, height: int) -> None:
-        """Open at ``width`` x ``height``, or less on a smaller screen."""
-        screen = QGuiApplication.primaryScreen()
-        if screen is not None:
-            available = screen.availableGeometry()
-            width, height = min(width, available.width()), min(height, available.height() - 30)
-        self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
+        fit_to_screen(self, QSize(1240, 700))
 
     def _side_panel(self) -> QWidget:
         self.settingsForm = TrainingForm(columns=1)
