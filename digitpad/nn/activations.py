@@ -49,9 +49,11 @@ class ReLU(Activation):
         return outputs
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
-        grad_input = np.multiply(grad_output, self._outputs > 0)
+        # dx = dy * (y > 0), written over dy (which ``Layer.backward`` allows):
+        # no new (N, features) array on every step.
+        grad_output *= self._outputs > 0
         self._outputs = None
-        return grad_input
+        return grad_output
 
     def derivative(self, inputs: np.ndarray) -> np.ndarray:
         return (inputs > 0).astype(inputs.dtype)

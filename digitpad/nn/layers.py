@@ -131,7 +131,10 @@ class Layer:
     def backward(self, grad_output: np.ndarray) -> np.ndarray | None:
         """Gradient w.r.t. the input of the last training-mode ``forward``.
 
-        Fills the ``grad`` of this layer's parameters as a side effect.
+        Fills the ``grad`` of this layer's parameters as a side effect. It may
+        overwrite ``grad_output`` and return it: that array is the layer
+        above's result, needed by nobody else (``MLP.backward`` never passes
+        on its caller's array), so element-wise layers need no new array.
         """
         raise NotImplementedError
 

@@ -38,13 +38,15 @@ class SoftmaxCrossEntropy:
         shifted = logits - logits.max(axis=1, keepdims=True)
         exp_shifted = np.exp(shifted)
         sum_exp = exp_shifted.sum(axis=1, keepdims=True)
-        log_probabilities = shifted - np.log(sum_exp)
-        rows = np.arange(count)
-        true_class_log_probability = log_probabilities[rows, labels]
+        log_sum_exp = np.log(sum_exp)                        # (N, 1)
+        # log p = shifted - log_sum_exp; only the true class's is needed
+        # (and, with smoothing, the row means), not the whole (N, C) array.
+        true_class_log_probability = shifted[np.arange(count), labels] - log_sum_exp[:, 0]
         if self.label_smoothing:
             smoothing = self.label_smoothing
             # Target = (1 - s) * one_hot + s / C, so the loss splits into the
             # usual term and s times the mean negative log-probability.
+            log_probabilities = shifted - log_sum_exp
             per_example = -(1 - smoothing) * true_class_log_probability \
                 - smoothing * log_probabilities.mean(axis=1)
         else:

@@ -221,7 +221,9 @@ class MLP:
         input) from the top down (``textbook.backprop`` is the same in one function)."""
         if not self.training:
             raise RuntimeError("backward needs a forward in training mode; call model.train()")
-        grad = grad_logits
+        # Layers may overwrite the gradient they are given (``Layer.backward``);
+        # the caller's array is not theirs to overwrite, so they get a copy.
+        grad = np.array(grad_logits)
         # Layers below the first that learns have no gradient to compute.
         for layer in reversed(self.layers[self._first_learning_layer:]):
             grad = layer.backward(grad)

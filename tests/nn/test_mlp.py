@@ -124,3 +124,17 @@ def test_invalid_architectures_are_rejected():
         MLP(784, (0,), 10)
     with pytest.raises(ValueError):
         MLP(784, (16,), 10, dropout=1.0)
+
+
+def test_backward_leaves_the_callers_gradient_alone():
+    """Layers may overwrite the gradient they are handed (ReLU does, to save
+    an array per step), but never the caller's own array."""
+    model = MLP.from_specs(784, [{"type": "dense", "out_features": 10}, {"type": "relu"}],
+                           rng=np.random.default_rng(21)).train()
+    images, labels = make_batch(22)
+    loss = SoftmaxCrossEntropy()
+    loss.forward(model.forward(images), labels)
+    grad_logits = loss.backward()
+    kept = grad_logits.copy()
+    model.backward(grad_logits)
+    np.testing.assert_array_equal(grad_logits, kept)

@@ -193,3 +193,56 @@ def test_clip_grad_norm_leaves_small_gradients_alone():
     grads = [vector(0.3, 0.4)]
     assert clip_grad_norm(grads, max_norm=1.0) == pytest.approx(0.5)
     np.testing.assert_array_equal(grads[0], [0.3, 0.4])
+
+
+def test_adam_in_many_blocks_matches_the_textbook_over_many_steps():
+    """A parameter several blocks long (and a tail), stepped 30 times, ends
+    where Kingma & Ba's algorithm does, and its state holds their m and v."""
+    from digitpad.nn.optimizers import BLOCK_SIZE
+
+    rng = np.random.default_rng(11)
+    start = rng.standard_normal(3 * BLOCK_SIZE + 1234)
+    gradients = [rng.standard_normal(start.size) * 10.0 ** rng.integers(-4, 2) for _ in range(30)]
+    param = start.copy()
+    optimizer = Adam([param], learning_rate=0.01, beta1=0.8, beta2=0.99)
+    for gradient in gradients:
+        optimizer.step([gradient])
+    np.testing.assert_allclose(param, textbook_adam(start, gradients, 0.01, beta1=0.8, beta2=0.99),
+                               rtol=1e-12, atol=1e-12)
+    m, v = np.zeros_like(start), np.zeros_like(start)
+    for g in gradients:
+        m = 0.8 * m + 0.2 * g
+        v = 0.99 * v + 0.01 * g * g
+    slots = optimizer.state_dict()["slots"]
+    np.testing.assert_allclose(slots["first_moment"][0], m, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(slots["second_moment"][0], v, rtol=1e-12, atol=1e-15)
+
+
+def test_a_new_gradient_array_each_step_updates_as_one_reused_buffer_does():
+    """The optimiser keeps views of the gradient it was last given; a caller
+    passing fresh arrays (or changing shapes of blocks) must still be served."""
+    rng = np.random.default_rng(12)
+    shapes = [(300, 500), (500,), (7, 3)]
+    gradients = [[rng.standard_normal(shape).astype(np.float32) for shape in shapes] for _ in range(5)]
+    reused = [np.zeros(shape, np.float32) for shape in shapes]
+    first = [rng.standard_normal(shape).astype(np.float32) for shape in shapes]
+    second = [param.copy() for param in first]
+    fresh_optimizer, reused_optimizer = Adam(first), Adam(second)
+    for step_gradients in gradients:
+        fresh_optimizer.step([gradient.copy() for gradient in step_gradients])
+        for buffer, gradient in zip(reused, step_gradients):
+            buffer[...] = gradient
+        reused_optimizer.step(reused)
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_blocks_cover_each_parameter_evenly_and_fit_the_cache():
+    from digitpad.nn.optimizers import BLOCK_SIZE, _block_length
+
+    for size in (1, 10, BLOCK_SIZE - 1, BLOCK_SIZE, BLOCK_SIZE + 1, 131072, 401408, 5 * BLOCK_SIZE + 7):
+        length = _block_length(size)
+        assert 1 <= length <= max(size, 1) and length <= 1.25 * BLOCK_SIZE
+        blocks = -(-size // length)
+        assert size - (blocks - 1) * length > 0        # no empty block
+    assert _block_length(401408) == 66902              # 6 blocks, no small tail
