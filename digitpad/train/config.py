@@ -181,12 +181,14 @@ class TrainConfig:
         The share of training digits redrawn along their centre line with an even, round pen, so
         they look like digits drawn with a mouse or stylus on the canvas.""")
     augment_styles: float = setting(
-        0.0, "Continental 1s and 7s", "augmentation",
+        0.0, "Other writing styles", "augmentation",
         "the fraction of training 1s and 7s rewritten the continental way (up-stroke on the 1, "
-        "crossed 7)", metavar="P", range=_FRACTION, step=0.1, decimals=2, zero_text="off",
+        "crossed 7), and of 0s and 9s, less often, slashed (Ø) or with a curled tail",
+        metavar="P", range=_FRACTION, step=0.1, decimals=2, zero_text="off",
         explanation="""
         The share of 1s and 7s rewritten the way much of Europe writes them, with an up-stroke on
-        the 1 and a bar across the 7, which MNIST rarely has.""")
+        the 1 and a bar across the 7, which MNIST rarely has; 0s slashed the way programmers write
+        them and 9s whose tail curls back like a g are added too, a third as often.""")
 
     preset: str = setting("default", "Preset", RECORD, "the preset the other settings started from")
     # Not a setting anyone picks: what was changed while the run trained.

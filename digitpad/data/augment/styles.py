@@ -1,18 +1,27 @@
 """Writing styles that are common in much of the world but rare in MNIST,
-whose writers were mostly American: the continental 1, with a long up-stroke
-from the left before its stem, and the continental 7, crossed at mid-height.
-These functions turn MNIST's own 1s and 7s into those styles by drawing the
-missing stroke with the digit's own pen width, so the network learns them
-from thousands of real writers' digits rather than from a few templates.
+whose writers were mostly American: the continental 1, with an up-stroke
+from the left before its stem (sometimes a long one, with no base), the
+continental 7, crossed at mid-height, the slashed zero (Ø) of engineers and
+programmers, and the 9 whose tail curls back to the left like a "g". These
+functions turn MNIST's own digits into those styles by drawing the missing
+stroke with the digit's own pen width, so the network learns them from
+thousands of real writers' digits rather than from a few templates.
+``STYLE_CHANGES`` says which digits have a style and ``STYLE_SHARE`` how
+often, relative to the run's style probability, each is written that way.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from digitpad.data.ink.network_input import to_mnist
 from digitpad.data.ink.stroke_width import stroke_width
 from digitpad.data.ink.strokes import draw_capsule
 from digitpad.data.ink.thresholds import STROKE_LEVEL
+
+
+# Room around a 28 x 28 digit for strokes that reach past its edge.
+REFRAME_MARGIN = 10
 
 
 def _ink_extent(image: np.ndarray) -> tuple[int, int] | None:
@@ -34,7 +43,9 @@ def add_flag(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     height = bottom - top + 1
     top_columns = np.flatnonzero(image[top:top + 2].max(axis=0) > STROKE_LEVEL)
     start_x, start_y = float(top_columns.mean()), float(top) + rng.uniform(0.0, 1.0)
-    length = rng.uniform(0.2, 0.5) * height
+    # Up to 0.7 of the height: long flags with no base are what real writers'
+    # 1s are most often misread (as 7s) for.
+    length = rng.uniform(0.2, 0.7) * height
     angle = np.deg2rad(rng.uniform(20, 60))
     end = (start_x - length * np.cos(angle), start_y + length * np.sin(angle))
     result = image.copy()
@@ -63,4 +74,64 @@ def add_crossbar(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return result
 
 
-STYLE_CHANGES = {1: add_flag, 7: add_crossbar}
+def add_slash(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A slashed zero (Ø): a stroke from below the ring's lower left to above
+    its upper right, through the middle; returns a new, reframed image."""
+    box = _ink_box(image)
+    if box is None:
+        return image.copy()
+    top, bottom, left, right = box
+    height, width = bottom - top + 1, right - left + 1
+    overshoot = rng.uniform(0.0, 0.15)
+    lean = rng.uniform(-0.1, 0.1) * width
+    start = (left - overshoot * width + lean, bottom + overshoot * height)
+    end = (right + overshoot * width + lean, top - overshoot * height)
+    return _with_strokes(image, [(start, end)])
+
+
+def add_tail_curl(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A 9 whose tail curls back to the left at the bottom, like a "g": about
+    half a circle from the tail's end, down, left and up; returns a new,
+    reframed image."""
+    box = _ink_box(image)
+    if box is None:
+        return image.copy()
+    top, bottom, _, _ = box
+    height = bottom - top + 1
+    end_x, end_y = float(np.flatnonzero(image[bottom] > STROKE_LEVEL).mean()), float(bottom)
+    radius_of_curl = rng.uniform(0.12, 0.22) * height
+    sweep = np.deg2rad(rng.uniform(150, 210))
+    # y grows downwards, so angles from 0 to the sweep go down, then left, then up.
+    angles = np.linspace(0.0, sweep, 9)
+    points = [(end_x - radius_of_curl + radius_of_curl * np.cos(angle),
+               end_y + radius_of_curl * np.sin(angle)) for angle in angles]
+    return _with_strokes(image, list(zip(points[:-1], points[1:])))
+
+
+def _with_strokes(image: np.ndarray, segments) -> np.ndarray:
+    """``image`` with ``segments`` ((x, y) pairs, in its pixels) drawn in the
+    digit's own pen width, framed again the way MNIST frames a digit (20 x 20
+    box, centre of mass in the middle): a stroke that reaches past MNIST's
+    margin — a curl below a 9 — is kept, and the digit shrinks to make room,
+    as a writer's whole digit would be framed."""
+    padded = np.pad(image, REFRAME_MARGIN)
+    radius = _pen_radius(image)
+    for start, end in segments:
+        draw_capsule(padded, (start[0] + REFRAME_MARGIN, start[1] + REFRAME_MARGIN),
+                     (end[0] + REFRAME_MARGIN, end[1] + REFRAME_MARGIN), radius, radius)
+    return to_mnist(padded)
+
+
+def _ink_box(image: np.ndarray) -> tuple[int, int, int, int] | None:
+    """(top, bottom, left, right) of the ink, inclusive; None for a blank image."""
+    rows = np.flatnonzero(image.max(axis=1) > STROKE_LEVEL)
+    columns = np.flatnonzero(image.max(axis=0) > STROKE_LEVEL)
+    if not len(rows):
+        return None
+    return int(rows[0]), int(rows[-1]), int(columns[0]), int(columns[-1])
+
+
+STYLE_CHANGES = {0: add_slash, 1: add_flag, 7: add_crossbar, 9: add_tail_curl}
+# The continental 1 and 7 are the usual way to write them in much of the
+# world; the slashed zero and the curled 9 are one writer's habit in a few.
+STYLE_SHARE = {0: 0.3, 1: 1.0, 7: 1.0, 9: 0.3}

@@ -2,7 +2,8 @@
 kinds of variation are combined: *redrawing* — the digit's skeleton drawn
 again with a round pen of random width, so the network learns the uniform
 strokes of a mouse or stylus, not only MNIST's scanned ink; *styles* — some
-1s and 7s rewritten the continental way (``style_variants``); and the random
+1s and 7s rewritten the continental way, some 0s slashed and 9s curled
+(``styles``); and the random
 geometric, elastic and stroke-width distortions of ``augment_batch``.
 Redrawing needs each digit's distance-to-skeleton map, computed once for the
 whole training set; digits whose skeleton does not reproduce them (filled
@@ -15,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from digitpad.data.augment.distortions import AugmentConfig, augment_batch
-from digitpad.data.augment.styles import STYLE_CHANGES
+from digitpad.data.augment.styles import STYLE_CHANGES, STYLE_SHARE
 from digitpad.data.ink.skeleton import distance_to_skeleton, redraw
 from digitpad.data.ink.stroke_width import stroke_width
 from digitpad.data.ink.thresholds import STROKE_LEVEL
@@ -82,8 +83,8 @@ class TrainingAugmentation:
                 images[chosen] = redrawn.reshape(int(chosen.sum()), -1)
         if self.style_probability > 0:
             labels = self.train_labels[indices]
-            chosen = rng.random(len(indices)) < self.style_probability
-            chosen &= np.isin(labels, list(STYLE_CHANGES))
+            share = np.array([STYLE_SHARE.get(int(label), 0.0) for label in labels])
+            chosen = rng.random(len(indices)) < self.style_probability * share
             if chosen.any():
                 images = images.copy()
                 for row in np.flatnonzero(chosen):

@@ -1,12 +1,12 @@
 """What the trainer does to batches: redrawing with a round pen, continental
-1s and 7s, and the distortions — reproducible from the generator, only on
+1s and 7s, slashed 0s and curled 9s, and the distortions — reproducible from the generator, only on
 the digits they are meant for."""
 
 import numpy as np
 import pytest
 
 from digitpad.data.augment.distortions import AugmentConfig
-from digitpad.data.augment.styles import add_crossbar, add_flag
+from digitpad.data.augment.styles import STYLE_SHARE, add_crossbar, add_flag, add_slash, add_tail_curl
 from digitpad.data.augment.training import TrainingAugmentation
 
 
@@ -29,14 +29,61 @@ def test_redraw_and_styles_are_reproducible_and_targeted(digits):
     assert augmentation.redrawable.mean() > 0.85
 
 
-def test_only_ones_and_sevens_change_style(digits):
+def test_only_digits_with_a_style_change_style_and_as_often_as_their_share(digits):
     images, labels = digits
     augmentation = TrainingAugmentation(None, style_probability=1.0, train_labels=labels)
-    indices = np.arange(200)
+    indices = np.arange(400)
     result = augmentation(images[indices], np.random.default_rng(0), indices)
     changed = np.abs(result - images[indices]).max(axis=1) > 0.1
-    assert set(labels[indices][changed]) <= {1, 7}
+    assert set(labels[indices][changed]) <= {0, 1, 7, 9}
     assert changed[np.isin(labels[indices], [1, 7])].mean() > 0.9
+    rare = np.isin(labels[indices], [0, 9])
+    assert STYLE_SHARE[0] == STYLE_SHARE[9] == 0.3
+    assert 0.15 < changed[rare].mean() < 0.45
+
+
+def _ink_box(image):
+    rows, columns = np.nonzero(image > 0.5)
+    return rows.min(), rows.max(), columns.min(), columns.max()
+
+
+def test_slash_crosses_the_zero_from_lower_left_to_upper_right(digits):
+    images, labels = digits
+    zero = images[labels == 0][0].reshape(28, 28)
+    slashed = add_slash(zero, np.random.default_rng(2))
+    top, bottom, left, right = _ink_box(slashed)
+    # A ring leaves the corners of its box empty; the slash fills two of them.
+    assert slashed[bottom - 2:bottom + 1, left:left + 3].max() > 0.5
+    assert slashed[top:top + 3, right - 2:right + 1].max() > 0.5
+    assert slashed[top:top + 3, left:left + 3].max() < 0.5
+    assert slashed.shape == (28, 28) and slashed.max() <= 1.0
+
+
+def test_tail_curl_hooks_left_below_the_nine(digits):
+    images, labels = digits
+
+    def bottom_ink_position(image):
+        """How far left the ink of the lowest fifth reaches, from 0 (the box's left) to 1 (its right)."""
+        top, bottom, left, right = _ink_box(image)
+        band = image[bottom - (bottom - top) // 5:bottom + 1]
+        return (np.nonzero(band > 0.5)[1].min() - left) / (right - left + 1)
+
+    nines = images[labels == 9][:10].reshape(-1, 28, 28)
+    rng = np.random.default_rng(4)
+    curled = [add_tail_curl(nine, rng) for nine in nines]
+    moved = [bottom_ink_position(c) - bottom_ink_position(n) for n, c in zip(nines, curled)]
+    assert np.median(moved) < -0.15          # the digit now ends further left: the curl
+    for nine, nine_curled in zip(nines, curled):
+        assert nine_curled.shape == (28, 28) and nine_curled.max() <= 1.0
+        # Framed as MNIST frames digits: 20 pixels tall at most, centred.
+        top, bottom, _, _ = _ink_box(nine_curled)
+        assert bottom - top <= 20 and 2 <= top and bottom <= 25
+
+
+def test_a_blank_image_has_no_style_to_change():
+    blank = np.zeros((28, 28), np.float32)
+    for change in (add_flag, add_crossbar, add_slash, add_tail_curl):
+        np.testing.assert_array_equal(change(blank, np.random.default_rng(0)), blank)
 
 
 def test_flag_and_crossbar_add_ink_where_expected(digits):
