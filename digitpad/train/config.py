@@ -190,6 +190,16 @@ class TrainConfig:
         the 1 and a bar across the 7, which MNIST rarely has; 0s slashed the way programmers write
         them and 9s whose tail curls back like a g are added too, a third as often.""")
 
+    augment_angular: float = setting(
+        0.0, "Slowly sampled pens", "augmentation",
+        "the fraction of training digits redrawn from a few points of their pen path joined by "
+        "straight lines, as a tablet that samples the pen slowly records them",
+        metavar="P", range=_FRACTION, step=0.05, decimals=2, zero_text="off", explanation="""
+        Some tablets and mice report where the pen is only every few millimetres, and the lines
+        between those points are straight, so a 0 comes out as a polygon. This share of the
+        training digits is redrawn that way from its own pen path, so such drawings are read
+        as well as smooth ones.""")
+
     preset: str = setting("default", "Preset", RECORD, "the preset the other settings started from")
     # Not a setting anyone picks: what was changed while the run trained.
     changes: tuple[SettingChange, ...] = ()

@@ -158,7 +158,7 @@ def build_augment(config: TrainConfig, train_images: np.ndarray,
     distortions = distortions_for({"augment": config.augment, "augment_strength": config.augment_strength},
                                   config.augment_thickness)
     augmentation = TrainingAugmentation(distortions, config.augment_redraw, train_images,
-                                        config.augment_styles, train_labels)
+                                        config.augment_styles, train_labels, config.augment_angular)
     return None if augmentation.is_identity else augmentation
 
 

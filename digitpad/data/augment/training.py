@@ -3,7 +3,8 @@ kinds of variation are combined: *redrawing* — the digit's skeleton drawn
 again with a round pen of random width, so the network learns the uniform
 strokes of a mouse or stylus, not only MNIST's scanned ink; *styles* — some
 1s and 7s rewritten the continental way, some 0s slashed and 9s curled
-(``styles``); and the random
+(``styles``); *slow sampling* — some digits redrawn from a few points of
+their pen paths joined by straight lines (``slow_sampling``); and the random
 geometric, elastic and stroke-width distortions of ``augment_batch``.
 Redrawing needs each digit's distance-to-skeleton map, computed once for the
 whole training set; digits whose skeleton does not reproduce them (filled
@@ -16,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from digitpad.data.augment.distortions import AugmentConfig, augment_batch
+from digitpad.data.augment.slow_sampling import angular
 from digitpad.data.augment.styles import STYLE_CHANGES, STYLE_SHARE
 from digitpad.data.ink.skeleton import distance_to_skeleton, redraw
 from digitpad.data.ink.stroke_width import stroke_width
@@ -37,8 +39,9 @@ class TrainingAugmentation:
 
     def __init__(self, distortions: AugmentConfig | None, redraw_probability: float = 0.0,
                  train_images: np.ndarray | None = None, style_probability: float = 0.0,
-                 train_labels: np.ndarray | None = None) -> None:
-        for name, value in (("redraw", redraw_probability), ("style", style_probability)):
+                 train_labels: np.ndarray | None = None, angular_probability: float = 0.0) -> None:
+        for name, value in (("redraw", redraw_probability), ("style", style_probability),
+                            ("angular", angular_probability)):
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} probability must be in [0, 1], got {value}")
         if style_probability and train_labels is None:
@@ -46,6 +49,7 @@ class TrainingAugmentation:
         self.distortions = distortions if distortions is not None and not distortions.is_identity else None
         self.redraw_probability = redraw_probability
         self.style_probability = style_probability
+        self.angular_probability = angular_probability
         self.train_labels = None if train_labels is None else np.asarray(train_labels)
         self.distances = None
         self.redrawable = None
@@ -68,7 +72,8 @@ class TrainingAugmentation:
 
     @property
     def is_identity(self) -> bool:
-        return self.distortions is None and self.redraw_probability == 0 and self.style_probability == 0
+        return (self.distortions is None and self.redraw_probability == 0 and self.style_probability == 0
+                and self.angular_probability == 0)
 
     def __call__(self, images: np.ndarray, rng: np.random.Generator, indices: np.ndarray) -> np.ndarray:
         if self.redraw_probability > 0:
@@ -90,6 +95,12 @@ class TrainingAugmentation:
                 for row in np.flatnonzero(chosen):
                     change = STYLE_CHANGES[int(labels[row])]
                     images[row] = change(images[row].reshape(28, 28), rng).reshape(-1)
+        if self.angular_probability > 0:
+            chosen = rng.random(len(indices)) < self.angular_probability
+            if chosen.any():
+                images = images.copy()
+                squares = images[chosen].reshape(-1, 28, 28)
+                images[chosen] = angular(squares, rng).reshape(len(squares), -1)
         if self.distortions is not None:
             images = augment_batch(images, rng, self.distortions)
         return images
