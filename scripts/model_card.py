@@ -2,9 +2,12 @@
 """Write the model card (``models/README.md``) for a finished training run
 and copy its ``best.npz`` to ``models/digitpad-mlp.npz``, so that the card's
 figures are exactly the run's: command, architecture, augmentation, epochs,
-training time, test accuracy, per-class accuracy and confusion matrix.
+training time, test accuracy, calibration, per-class accuracy and confusion
+matrix. ``--update-calibration`` only rewrites the card's calibration section
+from the bundled checkpoint (after ``scripts/calibrate.py``).
 
     python scripts/model_card.py RUN_DIR --command "digitpad-train --preset bundled ..."
+    python scripts/model_card.py --update-calibration
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import argparse
 import csv
 import json
 import shutil
+import re
 import sys
 from pathlib import Path
 
@@ -21,6 +25,38 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from digitpad.model.checkpoint import BUNDLED_CHECKPOINT_NAME, load_checkpoint
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
+
+
+def calibration_lines(calibration: dict | None) -> list[str]:
+    """The card's "Calibration" section, from the checkpoint's ``calibration`` record."""
+    lines = ["## Calibration", ""]
+    if calibration is None:
+        return lines + ["Not calibrated: the probabilities are as trained (softmax temperature 1).", ""]
+    lines += [f"The probabilities are softmax(z / T) with T = {calibration['temperature']:.4f}, fitted on the "
+              f"{calibration.get('fitted_on', 'validation split')} by minimising its negative log-likelihood",
+              "(`scripts/calibrate.py`). " + ("Label smoothing had taught the network never to be quite sure; T < 1"
+                                              if calibration["temperature"] < 1 else
+                                              "The network was surer than it was right; T > 1"),
+              "undoes that, so its confidence can be taken at its word. Accuracy is unchanged (T never changes",
+              "which digit wins). Expected calibration error: 15 equal-width confidence bins.", "",
+              "| | ECE before | ECE after | median confidence when right, before | after |", "|---|---|---|---|---|"]
+    for name, prefix in (("validation split", ""), ("MNIST test", "test_")):
+        if f"{prefix}ece_before" in calibration:
+            lines.append(f"| {name} | {calibration[prefix + 'ece_before']:.2%} | "
+                         f"{calibration[prefix + 'ece_after']:.2%} | "
+                         f"{calibration[prefix + 'median_confidence_right_before']:.4f} | "
+                         f"{calibration[prefix + 'median_confidence_right_after']:.4f} |")
+    return lines + [""]
+
+
+def update_calibration_section(text: str, calibration: dict | None) -> str:
+    """``text`` (a model card) with its calibration section replaced, or added before "## Input"."""
+    section = "\n".join(calibration_lines(calibration)) + "\n"
+    existing = re.search(r"^## Calibration\n.*?(?=^## )", text, flags=re.MULTILINE | re.DOTALL)
+    if existing:
+        return text[:existing.start()] + section + text[existing.end():]
+    position = text.index("## Input")
+    return text[:position] + section + text[position:]
 
 
 def card(run_dir: Path, command: str, machine: str, robustness: dict | None = None) -> str:
@@ -59,7 +95,7 @@ def card(run_dir: Path, command: str, machine: str, robustness: dict | None = No
         f"| Training time | {metrics['train_seconds'] / 60:.1f} minutes of training on {machine} |",
         f"| **MNIST test accuracy** | **{report['accuracy'] * 100:.2f}%** "
         f"({report['count'] - len(report['misclassified'])} of {report['count']:,}) |",
-        "", "## Input", "",
+        "", *calibration_lines(metadata.get("calibration")), "## Input", "",
         "28×28 float32 in [0, 1], white ink on black, the digit scaled to fit a 20×20 box (aspect ratio",
         "kept) and placed so its centre of mass is at pixel (14, 14) — how MNIST was made and what",
         "`digitpad.data.ink.network_input.to_mnist` produces from the canvas.",
@@ -90,12 +126,22 @@ def card(run_dir: Path, command: str, machine: str, robustness: dict | None = No
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("run_dir", type=Path)
-    parser.add_argument("--command", required=True, help="the command that produced the run")
+    parser.add_argument("run_dir", type=Path, nargs="?")
+    parser.add_argument("--command", help="the command that produced the run")
     parser.add_argument("--machine", default="a 2-core x86-64 machine (AMD EPYC, no GPU)")
     parser.add_argument("--robustness", type=Path,
                         help="folder with robustness.json/.png from scripts/evaluate.py for this model")
+    parser.add_argument("--update-calibration", action="store_true",
+                        help="only rewrite the card's calibration section from the bundled checkpoint")
     args = parser.parse_args()
+    if args.update_calibration:
+        _, metadata = load_checkpoint(MODELS / BUNDLED_CHECKPOINT_NAME)
+        card_path = MODELS / "README.md"
+        card_path.write_text(update_calibration_section(card_path.read_text(), metadata.get("calibration")))
+        print("updated the calibration section of", card_path)
+        return 0
+    if args.run_dir is None or args.command is None:
+        parser.error("RUN_DIR and --command are needed to write a card")
     MODELS.mkdir(exist_ok=True)
     shutil.copyfile(args.run_dir / "best.npz", MODELS / BUNDLED_CHECKPOINT_NAME)
     robustness = None

@@ -4,7 +4,9 @@ weights, add seeded noise to every weight, or set a softmax temperature.
 ``edit_model`` always returns a new network and never touches the one it was
 given. The temperature is folded into the output layer (its weights and
 bias divided by ``T`` divide every score by ``T``), so an edited network is
-an ordinary network and is saved like any other; ``ModelEdits.SCHEMA`` types
+an ordinary network and is saved like any other. The edited copy keeps the
+model's calibration temperature, so the lab's T acts on top of it (1 = the
+model as saved, calibrated); ``ModelEdits.SCHEMA`` types
 the record of the edits kept in its checkpoint.
 """
 
@@ -101,10 +103,12 @@ def _count(number: int, one: str, many: str) -> str:
 
 
 def copy_model(model: MLP) -> MLP:
-    """An independent copy of ``model`` (same layers, same weights), in evaluation mode."""
+    """An independent copy of ``model`` (same layers, same weights, same
+    calibration temperature), in evaluation mode."""
     clone = MLP.from_specs(model.input_size, model.layer_specs(), initializer="zeros",
                            rng=np.random.default_rng(0), dtype=model.dtype)
     clone.load_state_dict(model.state_dict())
+    clone.temperature = model.temperature
     return clone.eval()
 
 

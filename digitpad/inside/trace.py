@@ -3,7 +3,8 @@ layer, what came in, the weighted sums ``z = a_in @ W + b`` and the
 activations ``a = f(z)``, then the softmax — the same numbers
 ``model.predict_proba`` computes, because the model's own layers compute
 them. ``softmax_steps`` takes the softmax apart the way a textbook does:
-subtract the largest score, divide by the temperature, exponentiate, add up,
+subtract the largest score, divide by the temperature (the model's
+calibration temperature unless told otherwise), exponentiate, add up,
 divide, and measure how unsure the result is (its entropy).
 """
 
@@ -69,10 +70,13 @@ def softmax_steps(scores: np.ndarray, temperature: float = 1.0) -> SoftmaxSteps:
     return SoftmaxSteps(scores, float(temperature), shifted, exponentials, total, probabilities, entropy)
 
 
-def trace(model: MLP, image: np.ndarray, temperature: float = 1.0) -> Trace:
+def trace(model: MLP, image: np.ndarray, temperature: float | None = None) -> Trace:
     """Every layer's input, ``z`` and ``a`` for one image (``(28, 28)`` or
     ``(784,)`` in [0, 1], bright ink on black), and the softmax at
-    ``temperature`` (1 is what the model predicts)."""
+    ``temperature`` (by default the model's calibration temperature: what
+    ``predict_proba`` reports)."""
+    if temperature is None:
+        temperature = model.temperature
     flat = np.asarray(image, dtype=np.float32).reshape(-1)
     if flat.shape != (model.input_size,):
         raise ValueError(f"expected an image of {model.input_size} pixels, got shape {np.shape(image)}")

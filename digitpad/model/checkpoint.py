@@ -3,7 +3,8 @@
 ``state.permutation``) plus a ``metadata.json`` entry holding UTF-8 JSON as a
 uint8 array — format name and version, architecture (the MLP shorthand or,
 from format 2, a list of layer specs the layer registry checks), preprocessing
-contract, training config, metrics and dataset checksums. ``METADATA`` is the
+contract, training config, metrics, dataset checksums and the calibration
+temperature (absent in older files: T = 1). ``METADATA`` is the
 schema of that JSON: every field has a type, checked on load (unknown fields
 are dropped) and on save (so digitpad never writes a file it would refuse).
 Reading goes through the guarded ``NpzArchive``: the metadata is validated
@@ -27,6 +28,7 @@ import numpy as np
 from digitpad import __version__
 from digitpad.data.mnist.files import IMAGE_SHAPE, LABEL_COUNT
 from digitpad.inside.edits import ModelEdits
+from digitpad.model.calibration import CALIBRATION, apply_calibration, with_calibration
 from digitpad.nn import (ACTIVATIONS, MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE, MAX_LAYER_SPECS, MLP, OPTIMIZERS,
                          Optimizer, Parameter, architecture_specs, check_layer_specs, check_spec, layer_sizes,
                          specs_parameter_count)
@@ -125,8 +127,7 @@ METADATA = Record({
     "architecture": ARCHITECTURE,
     "parameter_count": _COUNT,
     "preprocessing": MapOf(OneOf(String(1000), Number(), ListOf(Number(), max_length=16)), max_items=64),
-    # The training configuration, shown in Model info and re-read by --resume
-    # (which validates it as a TrainConfig).
+    # The training configuration, shown in Model info and re-read by --resume (as a TrainConfig).
     "training": MapOf(OneOf(Boolean(), Integer(), Number(), String(200),
                             ListOf(Integer(), max_length=64)), max_items=200),
     "dataset": Record({"name": String(100),
@@ -145,6 +146,7 @@ METADATA = Record({
     # A network changed in the lab: the edits made and the file they were made to.
     "edits": ModelEdits.SCHEMA,
     "edited_from": String(),
+    "calibration": CALIBRATION,             # the softmax temperature predict_proba applies
     # Where a stopped training run was; the trainer checks it in detail.
     "trainer": Json(max_depth=8),
 }, required=("format", "format_version", "architecture"))
@@ -178,7 +180,6 @@ def validate_metadata(metadata, fail=lambda problem: CheckpointError(problem)) -
 @dataclass
 class Checkpoint:
     """Everything a checkpoint holds, validated."""
-
     model: MLP
     metadata: dict
     optimizer_state: dict | None = None
@@ -202,7 +203,7 @@ def checkpoint_metadata(model: MLP, metadata: Mapping | None = None,
         "parameter_count": model.num_parameters(),
         "preprocessing": PREPROCESSING_CONTRACT,
     }
-    full_metadata.update(metadata or {})
+    full_metadata.update(with_calibration(model, metadata or {}))
     unknown = sorted(set(full_metadata) - set(METADATA.fields))
     if unknown:
         raise CheckpointError(f"metadata fields {', '.join(unknown)} have no type in "
@@ -294,7 +295,7 @@ def _read_archive(archive: NpzArchive, training_state: bool) -> Checkpoint:
     _check_declarations(archive, parameters, optimizer_shapes, state_names, fail)
     for parameter in parameters:
         _read_finite(archive, parameter.name, np.float32, parameter.value.shape, fail, out=parameter.value)
-    model.eval()
+    apply_calibration(model.eval(), metadata)
     if not training_state:
         return Checkpoint(model, metadata)
     optimizer_state = _read_optimizer_state(archive, metadata.get("optimizer"), slot_names, parameters, fail)

@@ -4,7 +4,8 @@ Its constructor is the shorthand for the usual multilayer perceptron, Dense
 -> activation -> Dropout per hidden layer and a Dense output layer. This is
 the model object the rest of digitpad talks to: ``predict_proba`` and
 ``predict`` are its public inference API, ``parameters``/``state_dict`` its
-training and persistence API, ``architecture`` its JSON-able description.
+training and persistence API, ``architecture`` its JSON-able description;
+``temperature`` is its calibration (the checkpoint stores it).
 Every network built is held to the size limits below.
 """
 
@@ -107,6 +108,8 @@ class MLP:
     initial weights and, unless replaced via the ``rng`` attribute, draws the
     dropout masks. Without an ``initializer`` the weights get the one the
     first activation prefers (He for the ReLU family, Xavier otherwise).
+    ``temperature`` (1.0 until calibrated) divides the logits before the
+    softmax in :meth:`predict_proba`; :meth:`logits` stay raw.
     """
 
     def __init__(self, input_size: int = 784, hidden_sizes: Sequence[int] = (512, 256),
@@ -134,6 +137,9 @@ class MLP:
         self.dtype = np.dtype(dtype)
         self.rng = rng if rng is not None else np.random.default_rng()
         self.training = False
+        # Calibration: probabilities are softmax(logits / temperature); 1 is
+        # the network as trained (``digitpad.model.calibration`` fits it).
+        self.temperature = 1.0
         context = BuildContext(self.rng, self.dtype, initializer or _preferred_initializer(specs),
                                needs_input_grad=False)
         self.layers: list[Layer] = []
@@ -298,13 +304,18 @@ class MLP:
 
         Always runs in evaluation mode and touches no layer state, so it is safe
         to call while the model is in training mode or from another thread.
+        The logits are divided by the model's calibration ``temperature`` first.
         """
         batch = self._as_batch(images)
-        chunks = [softmax(self._forward(batch[start:start + _INFERENCE_CHUNK], training=False))
+        chunks = [self.probabilities_from_logits(self._forward(batch[start:start + _INFERENCE_CHUNK], False))
                   for start in range(0, len(batch), _INFERENCE_CHUNK)]
         if not chunks:
             return np.zeros((0, self.num_classes), dtype=np.float32)
         return np.concatenate(chunks).astype(np.float32, copy=False)
+
+    def probabilities_from_logits(self, logits: np.ndarray) -> np.ndarray:
+        """``softmax(logits / temperature)``: what :meth:`predict_proba` reports for raw ``logits``."""
+        return softmax(np.asarray(logits) / np.asarray(self.temperature, dtype=np.asarray(logits).dtype))
 
     def predict(self, images: np.ndarray) -> np.ndarray:
         """Most probable class ``(N,)`` int64 for the same inputs as :meth:`predict_proba`."""

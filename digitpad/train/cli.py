@@ -185,6 +185,13 @@ def _report(result) -> int:
     print(f"Test accuracy {result.test_accuracy * 100:.2f}% after {len(result.history)} epochs, "
           f"{result.train_seconds:.1f} s of training{stopped_early}.\n"
           f"Model: {result.best_path}\nReport: {result.run_dir / 'report.md'}")
+    calibration = (result.report or {}).get("calibration", {})
+    if "note" in calibration:
+        print(f"Calibration: {calibration['note']}.")
+    elif "test_ece_after" in calibration:
+        print(f"Calibration: softmax temperature {calibration['temperature']:.3f} fitted on the validation split; "
+              f"expected calibration error on the test set {calibration['test_ece_before']:.2%} -> "
+              f"{calibration['test_ece_after']:.2%}.")
     return EXIT_OK
 
 

@@ -6,7 +6,8 @@ as training from source does; the tests check them against scikit-learn's.
 ``write_report`` stores a report in a run folder as ``report.json`` (for
 programs, including the app's misclassified-digits browser) and
 ``report.md`` (for people). A training run adds its diagnosis under
-``findings`` (``Finding.to_dict()`` each), shown in ``report.md`` too.
+``findings`` (``Finding.to_dict()`` each) and the temperature calibration
+of its model under ``calibration``, both shown in ``report.md`` too.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from digitpad.model.calibration import calibration_markdown
 from digitpad.nn import MLP
 from digitpad.storage.atomic import write_text_atomically
 
@@ -131,6 +133,8 @@ def format_report_markdown(report: dict, title: str = "MNIST test set") -> str:
             confidence = entry["probabilities"][entry["predicted"]]
             lines.append(f"- #{entry['index']}: {entry['label']} -> {entry['predicted']} "
                          f"({confidence * 100:.1f}%)")
+    if "calibration" in report:
+        lines += ["", *calibration_markdown(report["calibration"])]
     if "findings" in report:
         lines += ["", *findings_markdown(report["findings"])]
     return "\n".join(lines) + "\n"

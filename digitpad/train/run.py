@@ -28,6 +28,7 @@ from digitpad.data.augment.training import TrainingAugmentation
 from digitpad.data.mnist.batches import batch_count
 from digitpad.data.mnist.dataset import as_float_images, dataset_checksums, load_mnist
 from digitpad.data.mnist.split import stratified_split, subset_indices
+from digitpad.model.calibration import calibrate_model, calibration_report
 from digitpad.model.checkpoint import (INPUT_SIZE, NUM_CLASSES, Checkpoint, CheckpointError,
                                        checkpoint_metadata, read_checkpoint, save_checkpoint)
 from digitpad.nn import (MLP, OPTIMIZERS, ConstantSchedule, CosineSchedule, Optimizer,
@@ -348,10 +349,20 @@ def _finish_with_report(run_dir: Path, trainer: Trainer, status: RunStatus, data
     """Score the run's deliverable on the test set and write the report.
 
     The deliverable is the best epoch by validation accuracy (the last epoch
-    when there is no validation set), scored once on the test set.
+    when there is no validation set). Its softmax temperature is then fitted
+    on the validation split (left at 1 without one) and stored in best.npz,
+    and it is scored once on the test set.
     """
     best = read_checkpoint(checkpoints.best_path)
+    record = None
+    if data.validation is not None:
+        fitted_on = (f"{best.metadata.get('dataset', {}).get('name', 'MNIST')} validation split "
+                     f"({len(data.validation_labels):,} digits)")
+        record = calibrate_model(best.model, *data.validation, fitted_on)
     report = evaluation_report(best.model, data.test_images, data.test_labels)
+    report["calibration"] = calibration_report(record, best.model, data.test_images, data.test_labels)
+    if record is not None:
+        best.metadata["calibration"] = report["calibration"]
     report["findings"] = [finding.to_dict() for finding in findings]
     write_report(report, run_dir)
     best.metadata["metrics"] = {**best.metadata.get("metrics", {}),

@@ -57,9 +57,11 @@ def test_the_representations_are_the_real_forward_pass(bundled, test_digits):
     assert np.allclose(representations(bundled, images, 1), hidden1, atol=1e-5)
     scores = representations(bundled, images, 3)
     assert scores.shape == (300, 10)
-    # The last depth is the scores before the softmax: their softmax is the model's answer.
-    assert np.allclose(np.exp(scores - scores.max(1, keepdims=True)) /
-                       np.exp(scores - scores.max(1, keepdims=True)).sum(1, keepdims=True),
+    # The last depth is the raw scores before the softmax: their softmax at the
+    # model's calibration temperature is the model's answer.
+    scaled = scores / bundled.temperature
+    assert np.allclose(np.exp(scaled - scaled.max(1, keepdims=True)) /
+                       np.exp(scaled - scaled.max(1, keepdims=True)).sum(1, keepdims=True),
                        bundled.predict_proba(images), atol=1e-5)
     assert np.allclose(representation(bundled, images[7].reshape(28, 28), 2), representations(bundled, images, 2)[7],
                        atol=1e-5)

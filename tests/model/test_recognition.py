@@ -8,7 +8,7 @@ import pytest
 from digitpad.data.ink.digit_templates import digit_strokes
 from digitpad.data.ink.strokes import Stroke, render_strokes
 from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
-from digitpad.model.recognition import recognise
+from digitpad.model.recognition import NOT_SURE_BELOW, recognise
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def test_unsure_when_the_top_probability_is_low(model):
     ink[60:140, 60:140] = np.random.default_rng(0).random((80, 80)) > 0.5
     result = recognise(model, ink)
     assert result is not None
-    assert result.unsure == (result.confidence < 0.6)
+    assert result.unsure == (result.confidence < NOT_SURE_BELOW) and NOT_SURE_BELOW == 0.8
     assert result.runner_up() != result.digit
 
 
@@ -77,3 +77,18 @@ def test_a_single_digit_number_is_exactly_the_single_recognition(model):
     number, single = recognise_number(model, ink), recognise(model, ink)
     np.testing.assert_array_equal(number.digits[0].probabilities, single.probabilities)
     assert recognise_number(model, np.zeros((50, 50), np.float32)) is None
+
+
+@pytest.mark.parametrize("text, gap", [("23", -0.03), ("407", -0.05), ("58", 0.0), ("16", 0.3)])
+def test_cuts_are_judged_on_the_probabilities_as_trained(model, text, gap):
+    from digitpad.model.recognition import recognise_number
+
+    ink = written_number(text, gap=gap)
+    calibrated = recognise_number(model, ink)
+    temperature, model.temperature = model.temperature, 1.0
+    try:
+        as_trained = recognise_number(model, ink)
+    finally:
+        model.temperature = temperature
+    assert temperature != 1.0
+    assert calibrated.text == as_trained.text and calibrated.boxes == as_trained.boxes

@@ -19,6 +19,7 @@ from digitpad.gui.common.mnist_prompt import find_mnist
 from digitpad.gui.controllers.base import Controller
 from digitpad.gui.evaluation.evaluation_worker import EvaluationWorker
 from digitpad.gui.settings import AppSettings
+from digitpad.model.calibration import expected_calibration_error
 from digitpad.session import Session
 
 if TYPE_CHECKING:
@@ -75,10 +76,13 @@ class TestSetEvaluation(Controller):
 
     def _show_score(self, predictions: DigitPredictions) -> None:
         wrong = int((predictions.predictions != predictions.labels).sum())
+        ece = expected_calibration_error(predictions.probabilities, predictions.labels)
         show_mistakes = 0
         answer = choose(self._window, QMessageBox.Icon.Information, "Evaluation",
                         f"<b>{predictions.accuracy * 100:.2f}%</b> of the {len(predictions.labels):,} "
-                        f"MNIST test digits recognised correctly ({wrong} mistakes).",
+                        f"MNIST test digits recognised correctly ({wrong} mistakes).<br>Its confidence is "
+                        f"off by {ece:.1%} on average (expected calibration error; Model info → Confidence "
+                        "shows the reliability diagram).",
                         [("Show mistakes…", QMessageBox.ButtonRole.ActionRole)],
                         QMessageBox.StandardButton.Close, rich=True)
         if answer == show_mistakes:

@@ -1,7 +1,8 @@
 """Model → Model info: what the model in use is — its file, architecture and
 size, the preprocessing it expects, how it was trained and how well it
-scored, and what was changed in the lab after training — read from the
-checkpoint's metadata. The training settings are labelled from the settings
+scored, how honest its confidence is (its calibration, with a reliability
+diagram on a tab of its own), and what was changed in the lab after
+training — read from the checkpoint's metadata. The training settings are labelled from the settings
 description in ``digitpad.train.config``.
 """
 
@@ -10,7 +11,9 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
+
+from digitpad.gui.evaluation.reliability_diagram import ReliabilityDiagram
 
 from digitpad.inside import ModelEdits
 from digitpad.nn import MLP
@@ -52,6 +55,24 @@ def _edits_html(metadata: dict) -> list[str]:
             "<table>", _rows([("Edited from", metadata.get("edited_from", "—"))]), "</table>"]
 
 
+def _calibration_html(model: MLP, metadata: dict) -> list[str]:
+    """The temperature the model's probabilities use and how honest they are, before and after."""
+    calibration = metadata.get("calibration")
+    if calibration is None:
+        return ["<h4>Calibration</h4><p>Not calibrated: the probabilities are as trained (temperature 1).</p>"]
+    rows = [("Softmax temperature", f"{model.temperature:.4g}"),
+            ("Fitted on", calibration.get("fitted_on", "—"))]
+    for label, key in (("Calibration error (ECE), test", "test_ece"),
+                       ("Calibration error (ECE), validation", "ece"),
+                       ("Median confidence when right, test", "test_median_confidence_right")):
+        if f"{key}_before" in calibration and f"{key}_after" in calibration:
+            rows.append((label, f"{_percent(calibration[key + '_before'])} before, "
+                                f"{_percent(calibration[key + '_after'])} after"))
+    return ["<h4>Calibration</h4><p>Every score is divided by the temperature before the softmax, so "
+            "that the confidence shown is honest: of the digits read 90% sure, about 90% are right. "
+            "The Confidence tab shows it as a reliability diagram.</p><table>", _rows(rows), "</table>"]
+
+
 def model_info_html(model: MLP, path: Path, metadata: dict) -> str:
     sizes = "-".join(str(size) for size in (model.input_size, *model.hidden_sizes, model.num_classes))
     metrics = metadata.get("metrics", {})
@@ -68,6 +89,7 @@ def model_info_html(model: MLP, path: Path, metadata: dict) -> str:
                  ("Best epoch", metrics.get("epoch", "—")),
                  ("Training time", f"{metrics['train_seconds']:.0f} s" if "train_seconds" in metrics else "—")]),
              "</table>"]
+    parts += _calibration_html(model, metadata)
     parts += _edits_html(metadata)
     if training:
         parts += ["<h4>Training</h4><table>", _rows(_training_rows(training)), "</table>"]
@@ -87,12 +109,19 @@ class ModelInfoDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("modelInfoDialog")
         self.setWindowTitle("Model info")
-        self.resize(560, 620)
+        self.resize(580, 700)
         browser = QTextBrowser()
         browser.setObjectName("modelInfo")
         browser.setHtml(model_info_html(model, Path(path), metadata))
+        self.reliability = ReliabilityDiagram()
+        self.reliability.setCalibration(metadata.get("calibration"))
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("modelInfoTabs")
+        self.tabs.addTab(browser, "Model")
+        self.tabs.addTab(self.reliability, "Confidence")
+        self.tabs.setTabToolTip(1, "Can its confidence be taken at its word? A reliability diagram")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(browser)
+        layout.addWidget(self.tabs)
         layout.addWidget(buttons)

@@ -32,6 +32,11 @@ def edited_metadata(metadata: dict, edits: ModelEdits, original_path: Path,
     if test_accuracy is not None:
         metrics["test_accuracy"] = float(test_accuracy)
     kept["metrics"] = metrics
+    if "calibration" in kept:
+        # The calibration temperature is kept (the lab's T acts on top of it);
+        # its figures measured the unedited network, so they are not.
+        kept["calibration"] = {key: value for key, value in kept["calibration"].items()
+                               if key in ("temperature", "fitted_on")}
     kept["edits"] = edits.to_dict()
     kept["edited_from"] = str(original_path)
     return kept

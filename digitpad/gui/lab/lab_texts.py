@@ -54,7 +54,9 @@ NEW_SEED = "Draws different random noise of the same size (the next seed)."
 TEMPERATURE = ("The softmax turns the ten scores into probabilities. The temperature divides every score "
                "first: above 1 the probabilities even out (the network sounds less sure), below 1 the top one "
                "grows (it sounds surer). The largest score stays the largest, so the answers and the accuracy "
-               "do not change — only the confidence and the loss do. 1 is the network as it was trained.")
+               "do not change — only the confidence and the loss do. 1 is the network as it is: a "
+               "calibrated network already divides its scores by its own temperature (fitted so that its "
+               "confidence is honest), and this one acts on top of it.")
 
 DRAWING_GROUP = ("The digit drawn in the main window, as the network sees it (28×28 pixels), read by the model "
                  "in use and by your edited network. Draw or change the digit in the main window while the "
@@ -107,7 +109,7 @@ def noise_tip(noise: float) -> str:
 
 
 def temperature_tip(temperature: float) -> str:
-    return f"Softmax temperature: {temperature:.2f} (1 is the network as trained)"
+    return f"Softmax temperature: {temperature:.2f} (1 is the network as it is, calibration included)"
 
 
 def with_value(text: str, value: str) -> str:

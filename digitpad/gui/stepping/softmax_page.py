@@ -44,6 +44,8 @@ class SoftmaxPage(QWidget):
         super().__init__(parent)
         self.setObjectName("softmaxStep")
         self._steps: SoftmaxSteps | None = None
+        # The model's calibration temperature: what its probabilities really use.
+        self._calibrated = 1.0
         title = QLabel(f"<b>Step {step_number} · Softmax: from scores to probabilities</b>")
         title.setObjectName("stepTitle")
         summary = QLabel(SUMMARY)
@@ -97,10 +99,10 @@ class SoftmaxPage(QWidget):
         self.temperatureSpin.setRange(LOWEST, HIGHEST)
         self.temperatureSpin.setDecimals(2)
         self.temperatureSpin.setSingleStep(0.1)
-        self.resetButton = explained_button("T = 1", lambda: self.setTemperature(1.0),
+        self.resetButton = explained_button("T = 1", lambda: self.setTemperature(self._calibrated),
                                             "Back to T = 1, what the network really uses",
-                                            "Sets the temperature back to 1: the probabilities the network "
-                                            "really gives.")
+                                            "Sets the temperature back to the one the network really uses: "
+                                            "the probabilities it really gives.")
         self.temperatureSlider.valueChanged.connect(self._slider_moved)
         self.temperatureSpin.valueChanged.connect(self._spin_changed)
         row = QHBoxLayout()
@@ -146,7 +148,25 @@ class SoftmaxPage(QWidget):
 
     # -- what the dialog sets ---------------------------------------------------------------
     def temperature(self) -> float:
-        return float(self.temperatureSpin.value())
+        """The T shown; the model's exact calibration temperature while the box shows it rounded."""
+        value = float(self.temperatureSpin.value())
+        return self._calibrated if value == round(self._calibrated, 2) else value
+
+    def calibratedTemperature(self) -> float:
+        return self._calibrated
+
+    def setCalibratedTemperature(self, temperature: float) -> None:
+        """The model's calibration temperature (fitted so its confidence can be
+        taken at its word): the reset button goes back to it."""
+        self._calibrated = float(temperature)
+        if self._calibrated == 1.0:
+            text, tip = "T = 1", "Back to T = 1, what the network really uses"
+        else:
+            text = f"Calibrated T = {self._calibrated:.2f}"
+            tip = (f"Back to T = {self._calibrated:.3g}, what the network really uses: its calibration "
+                   "temperature, fitted on validation digits so that its confidence is honest")
+        self.resetButton.setText(text)
+        self.resetButton.setToolTip(tip)
 
     def setTemperature(self, temperature: float) -> None:
         self.temperatureSpin.setValue(min(max(float(temperature), LOWEST), HIGHEST))
@@ -184,6 +204,8 @@ class SoftmaxPage(QWidget):
         self.temperatureSlider.setValue(_slider_position(temperature))
         self.temperatureSlider.blockSignals(False)
         tip = f"Temperature T = {temperature:g}: every score is divided by it before exp"
+        if self.temperature() == self._calibrated != 1.0:
+            tip += f" (the model's calibration temperature, {self._calibrated:.4g})"
         self.temperatureSlider.setToolTip(tip)
         self.temperatureSpin.setToolTip(tip)
-        self.temperatureChanged.emit(float(temperature))
+        self.temperatureChanged.emit(self.temperature())

@@ -17,7 +17,9 @@ from digitpad.inside import SoftmaxSteps
 NO_IDEA_BITS = math.log2(10)
 
 TEMPERATURE_EXPLANATION = (
-    "The temperature T divides every score before exp. T = 1 is what the network really uses. A higher T "
+    "The temperature T divides every score before exp. The network really uses its calibration temperature "
+    "(the reset button's T; 1 for a model never calibrated), fitted on validation digits so that a digit it "
+    "reads with 90% confidence is right about 90% of the time. A higher T "
     "(say 3) brings the scores closer together, so the probabilities even out and the network looks less "
     "sure — the entropy rises. A lower T (say 0.3) spreads them apart, so the top digit takes nearly "
     "everything — the entropy falls. The answer, the digit with the highest probability, never changes.")

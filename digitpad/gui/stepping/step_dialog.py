@@ -123,7 +123,9 @@ class StepThroughDialog(QDialog):
             return
         self._pages_model = model
         self.setWindowTitle(f"Step through a digit — {self._session.model_path.name}")
-        temperature = self.temperature()
+        # A learner's own temperature is kept; the model's is followed.
+        chosen = None if self.softmaxPage is None or \
+            self.temperature() == self.softmaxPage.calibratedTemperature() else self.temperature()
         try:
             layers = network_layers(model)
         except ValueError as error:
@@ -132,7 +134,8 @@ class StepThroughDialog(QDialog):
         else:
             self._problem = None
         self._build_pages(layers)
-        self.softmaxPage.setTemperature(temperature)
+        self.softmaxPage.setCalibratedTemperature(model.temperature)
+        self.softmaxPage.setTemperature(model.temperature if chosen is None else chosen)
         self._retrace()
 
     # -- what is shown -----------------------------------------------------------------------

@@ -169,7 +169,8 @@ def test_the_temperature_changes_the_softmax_steps(window, dialog):
     page.temperatureSlider.setValue(0)
     assert page.temperature() == pytest.approx(0.1)
     page.resetButton.click()
-    assert page.temperature() == 1.0
+    # Back to the model's own (calibration) temperature, not to 1.
+    assert page.temperature() == window.model().temperature != 1.0
     np.testing.assert_allclose(page.model.steps().probabilities, cool.probabilities)
 
 
@@ -257,7 +258,7 @@ def test_every_control_and_view_explains_itself(window, dialog):
             "FrozenColumnsTable", "QTableView", "QListWidget", "QProgressBar"} <= seen
     # Tooltips carry the current values.
     assert "now unit" in dialog.layerPages[0].unitSpin.toolTip()
-    assert "T = 1" in dialog.softmaxPage.temperatureSpin.toolTip()
+    assert "the model's calibration temperature" in dialog.softmaxPage.temperatureSpin.toolTip()
 
 
 def test_it_fits_a_1280_by_720_screen(window, dialog):
