@@ -28,6 +28,9 @@ from digitpad.train.config import PRESETS, TrainConfig  # noqa: E402
 from digitpad.train.diagnostics import Diagnostics, probe_images  # noqa: E402
 from digitpad.train.trainer import Trainer  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_train import load_images  # noqa: E402  the same digits (or stand-ins) as the epoch benchmark
+
 BUDGET = 0.05
 
 
@@ -45,18 +48,6 @@ class TimedDiagnostics(Diagnostics):
         started = time.perf_counter()
         super().on_batch_end(trainer, batch, logs)
         self.seconds += time.perf_counter() - started
-
-
-def load_images(data_dir):
-    from digitpad.data.mnist import MnistError, as_float_images, load_mnist
-
-    try:
-        images, labels = load_mnist("train", data_dir, download=False)
-        return as_float_images(images), labels.astype(np.int64), "MNIST"
-    except MnistError:
-        rng = np.random.default_rng(0)
-        return (rng.random((60000, 784), dtype=np.float32), rng.integers(0, 10, 60000),
-                "random data (MNIST not found)")
 
 
 def epoch_seconds(preset: str, images, labels, every: int | None) -> tuple[float, float, int]:
