@@ -12,6 +12,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from digitpad.gui.common.percent import percent
 from digitpad.model.recognition import NOT_SURE_BELOW
 
 ACCENT = QColor(38, 110, 220)
@@ -70,7 +71,7 @@ class ProbabilityBars(QWidget):
         widest.setBold(True)
         widest.setPointSizeF(self.font().pointSizeF() * 1.25)
         widest_metrics = QFontMetricsF(widest)
-        metrics_width = widest_metrics.horizontalAdvance("100.0%") + 8
+        metrics_width = widest_metrics.horizontalAdvance(">99.9%") + 8
         label_width = widest_metrics.horizontalAdvance("0") * 2 + 8
         for digit in range(10):
             row = self._row_rect(digit)
@@ -99,7 +100,7 @@ class ProbabilityBars(QWidget):
             painter.setPen(text_colour)
             painter.drawText(QRectF(track_rect.right() + 6, row.top(), metrics_width, row.height()),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                             f"{value * 100:.1f}%")
+                             percent(value))
         painter.end()
 
     def mousePressEvent(self, event) -> None:

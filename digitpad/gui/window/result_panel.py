@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from digitpad.gui.window.input_preview import InputPreview
 from digitpad.gui.window.probability_bars import ProbabilityBars
+from digitpad.gui.common.percent import percent
 from digitpad.model.recognition import NumberRecognition, Recognition
 
 PANEL_WIDTH = 280
@@ -20,13 +21,12 @@ NOTHING_HTML = "<div style='font-size:15pt; color:#7a8090'>Draw a digit</div>"
 
 def digit_html(recognition: Recognition) -> str:
     """One digit in large type, with how sure the network is (or that it is not)."""
-    confidence = recognition.confidence * 100
     if recognition.unsure:
         return (f"<div style='font-size:30pt; font-weight:600; color:#d98a28'>{recognition.digit}?</div>"
                 f"<div>Not sure — maybe {recognition.digit} or {recognition.runner_up()} "
-                f"({confidence:.0f}%)</div>")
+                f"({percent(recognition.confidence, 0)})</div>")
     return (f"<div style='font-size:30pt; font-weight:600'>{recognition.digit}</div>"
-            f"<div>{confidence:.1f}% sure</div>")
+            f"<div>{percent(recognition.confidence)} sure</div>")
 
 
 def number_html(number: NumberRecognition) -> str:
@@ -34,7 +34,7 @@ def number_html(number: NumberRecognition) -> str:
     cells = "".join(
         f"<td align='center' style='padding:0 5px'><span style='font-size:26pt; font-weight:600;"
         f"{' color:#d98a28' if digit.unsure else ''}'>{digit.digit}</span><br>"
-        f"<span style='font-size:8pt; color:#5a6070'>{digit.confidence * 100:.0f}%</span></td>"
+        f"<span style='font-size:8pt; color:#5a6070'>{percent(digit.confidence, 0)}</span></td>"
         for digit in number.digits)
     return f"<table align='center'><tr>{cells}</tr></table>"
 
