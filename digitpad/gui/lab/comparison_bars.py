@@ -12,6 +12,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from digitpad.gui.common.percent import percent
+
 IN_USE = QColor(38, 110, 220)
 EDITED = QColor(220, 110, 40)
 COLUMNS = (("Model in use", IN_USE), ("Edited", EDITED))
@@ -83,4 +85,4 @@ class ComparisonBars(QWidget):
         painter.setFont(bold if winner else self.font())
         painter.setPen(text_colour)
         painter.drawText(QRectF(bar.right() + 6, bar.top() - bar.height(), 200, bar.height() * 3),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"{value * 100:.1f}%")
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, percent(value))

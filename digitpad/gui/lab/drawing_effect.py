@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QWidget
 
 from digitpad.gui.common.explain import explain
+from digitpad.gui.common.messages import escape
+from digitpad.gui.common.percent import percent
 from digitpad.gui.lab import lab_texts as texts
 from digitpad.gui.lab.comparison_bars import EDITED, IN_USE, ComparisonBars
 from digitpad.gui.window.input_preview import InputPreview
@@ -20,7 +22,7 @@ PREVIEW_SIDE = 112
 def _answer(name: str, colour, probabilities: np.ndarray) -> str:
     digit = int(probabilities.argmax())
     return (f"{name} reads <b style='color:{colour.name()}; font-size:15pt'>{digit}</b> "
-            f"({probabilities[digit] * 100:.1f}%)")
+            f"({escape(percent(probabilities[digit]))})")
 
 
 class DrawingEffect(QGroupBox):

@@ -13,6 +13,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from digitpad.gui.common.percent import percent
 from digitpad.gui.network import colours, legend, texts
 from digitpad.gui.network.readings import Explanation
 
@@ -122,7 +123,7 @@ class AttributionView(QWidget):
         big = QFont(font)
         big.setBold(True)
         big.setPointSizeF(font.pointSizeF() * 1.35)
-        label, number, chance = f"{title}  ", str(digit), f"  {probability:.1%}"
+        label, number, chance = f"{title}  ", str(digit), f"  {percent(probability)}"
         if QFontMetricsF(font).horizontalAdvance(label + chance) + QFontMetricsF(big).horizontalAdvance(number) \
                 > line.width():
             label = ""                          # a narrow view: the digit and its probability only

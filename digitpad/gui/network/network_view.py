@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from digitpad.gui.common.percent import percent
 from digitpad.gui.network import colours, legend, network_painting as painting, texts
 from digitpad.gui.network.network_geometry import Block, Metrics, lay_out
 from digitpad.gui.network.readings import contributions, grid_shape, read_unit, strongest, unit_name
@@ -267,7 +268,7 @@ class NetworkView(QWidget):
             font.setBold(winner)
             painter.setFont(font)
             if block.columns == 1:
-                text = f"{unit}" if probabilities is None else f"{unit}  {probabilities[unit]:.0%}"
+                text = f"{unit}" if probabilities is None else f"{unit}  {percent(probabilities[unit], 0)}"
                 painter.drawText(QRectF(block.labels.left(), cell.top(), block.labels.width(), cell.height()),
                                  Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
             else:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from digitpad.gui.common.messages import escape
+from digitpad.gui.common.percent import percent
 from digitpad.gui.network.readings import TOP_CONNECTIONS, UnitReading, activity_words, sentence, unit_name
 from digitpad.inside import LayerView, Trace
 
@@ -78,7 +80,7 @@ def unit_tooltip(reading: UnitReading, probability: float | None, activity: floa
                      "their weights, plus the bias)</span>")
     lines.append(f"bias b = {reading.bias:.3f}")
     if reading.z is not None:
-        lines.append(f"probability {probability:.1%} <span style='color:gray'>(the softmax of the ten "
+        lines.append(f"probability {escape(percent(probability))} <span style='color:gray'>(the softmax of the ten "
                      "scores)</span>" if layer.is_output else _activation_words(layer, reading))
     if activity is not None:
         lines.append(sentence(activity_words(activity, tested)))
@@ -97,7 +99,7 @@ def network_now(trace: Trace | None, selected: tuple[LayerView, int] | None) -> 
     """The network view's current values, in words, for its What's This."""
     if trace is None:
         return "<p><b>Now:</b> nothing is drawn, so every unit is silent.</p>"
-    parts = [f"the network reads <b>{trace.digit}</b> at {trace.probabilities[trace.digit]:.1%}"]
+    parts = [f"the network reads <b>{trace.digit}</b> at {escape(percent(trace.probabilities[trace.digit]))}"]
     for record in trace.layers[:-1]:
         active = int(np.count_nonzero(record.z > 0))
         parts.append(f"{active} of {record.layer.units} units of {record.layer.name} are active")
@@ -112,6 +114,6 @@ def attribution_now(digits: list[int], probabilities: np.ndarray, totals: list[f
     """The attribution view's current values, in words."""
     if not digits:
         return "<p><b>Now:</b> nothing is drawn.</p>"
-    said = [f"{digit} ({probabilities[digit]:.1%}, your ink raised its score by {total:+.2f})"
+    said = [f"{digit} ({escape(percent(probabilities[digit]))}, your ink raised its score by {total:+.2f})"
             for digit, total in zip(digits, totals)]
     return "<p><b>Now:</b> the answer " + " and the runner-up ".join(said) + ".</p>"

@@ -14,6 +14,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from digitpad.gui.common.explain import explain, explained_button
+from digitpad.gui.common.messages import escape
+from digitpad.gui.common.percent import percent
 from digitpad.gui.network import colours
 from digitpad.gui.network.input_bars import BARS, InputBars
 from digitpad.gui.network.readings import activity_words, contributions, read_unit, sentence, strongest, unit_name
@@ -167,7 +169,7 @@ class UnitDetail(QDialog):
         elif reading.z is None:
             state, colour = "nothing drawn", SILENT_COLOUR
         elif layer.is_output:
-            state, colour = f"probability {self._probability():.1%}", ACTIVE_COLOUR
+            state, colour = f"probability {escape(percent(self._probability()))}", ACTIVE_COLOUR
         else:
             state, colour = ("active now", ACTIVE_COLOUR) if reading.is_active else ("silent now", SILENT_COLOUR)
         self.headline.setText(f"<span style='font-size:14pt; font-weight:600'>{sentence(unit_name(layer, unit))}"

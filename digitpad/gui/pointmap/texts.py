@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from digitpad.gui.common.messages import escape
+from digitpad.gui.common.percent import percent
 from digitpad.inside.point_map import NEIGHBOURS, PCA, TSNE, TSNE_ITERATIONS
 
 METHOD_NAMES = {PCA: "PCA", TSNE: "t-SNE"}
@@ -157,8 +159,8 @@ def map_help(method: str, depth_name: str, shown: int, wrong: int) -> str:
 def guesses(probabilities: np.ndarray) -> str:
     """'5 (62.1%), then 3 (30.2%)'."""
     first, second = np.argsort(probabilities)[::-1][:2]
-    return (f"<b>{first}</b> ({probabilities[first] * 100:.1f}%), then <b>{second}</b> "
-            f"({probabilities[second] * 100:.1f}%)")
+    return (f"<b>{first}</b> ({escape(percent(probabilities[first]))}), then <b>{second}</b> "
+            f"({escape(percent(probabilities[second]))})")
 
 
 def digit_card(test_index: int, label: int, probabilities: np.ndarray) -> str:

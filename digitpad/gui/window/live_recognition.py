@@ -16,6 +16,7 @@ from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer, Signal, Slot
 
 from digitpad.data.ink.strokes import Stroke
 from digitpad.gui.common.observe import observe
+from digitpad.gui.common.percent import percent
 from digitpad.gui.window.canvas import DrawingCanvas
 from digitpad.model.recognition import NumberRecognition, Recognition, read_canvas
 from digitpad.session import Session
@@ -91,7 +92,7 @@ class LiveRecognition(QObject):
             if canvas.highlights():         # clearing nothing would still repaint the whole canvas
                 canvas.setHighlights([])
         else:
-            canvas.outlineDigits(number.boxes, [f"{digit.digit}  {digit.confidence * 100:.0f}%"
+            canvas.outlineDigits(number.boxes, [f"{digit.digit}  {percent(digit.confidence, 0)}"
                                                 for digit in number.digits])
         self.recognised.emit(number, self._focused)
 

@@ -13,6 +13,8 @@ from PySide6.QtGui import QHelpEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolTip
 
+from digitpad.gui.common.messages import escape
+from digitpad.gui.common.percent import percent
 from digitpad.gui.common.synthetic_input import draw_polyline, write_digit
 from digitpad.gui.network.readings import TOP_CONNECTIONS
 from digitpad.gui.window.live_recognition import LIVE_PREDICTION_INTERVAL_MS
@@ -203,8 +205,9 @@ def test_every_view_explains_itself_with_its_current_values(window, views, monke
         assert widget.toolTip() and widget.whatsThis()
     write_digit(window.canvas, 4)
     probability = window.recognition().probabilities[4]
-    assert f"reads <b>4</b> at {probability:.1%}" in views.networkView.whatsThis()
-    assert f"answer 4 ({probability:.1%}" in views.attributionView.whatsThis()
+    shown = escape(percent(probability))      # never "100.0%" for a calibrated probability below 1
+    assert f"reads <b>4</b> at {shown}" in views.networkView.whatsThis()
+    assert f"answer 4 ({shown}" in views.attributionView.whatsThis()
     views.openUnit(0, 10)
     detail = views.dialog()
     z = float(window.recognition().mnist_image.reshape(-1) @ network_layers(window.model())[0].weights[:, 10]
