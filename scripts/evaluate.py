@@ -18,7 +18,7 @@ A bad file or option exits with code 2.
     python scripts/evaluate.py CHECKPOINT [--data-dir DIR] [--output-dir DIR]
                                [--sample 2000] [--drawn-sample 500] [--seed 0]
     python scripts/evaluate.py CHECKPOINT --strokes FILE.jsonl [--pen-widths 22]
-                               [--sizes 250,60] [--teach K] [--personaliser nearest-mean]
+                               [--sizes 250,60] [--teach K] [--personaliser instant]
                                [--seed 0] [--json OUT]
 """
 
@@ -88,6 +88,8 @@ def main() -> int:
 
 
 def add_writer_options(parser: argparse.ArgumentParser) -> None:
+    from digitpad.train.personalise import DEFAULT_PERSONALISER, PERSONALISERS
+
     group = parser.add_argument_group("per-writer report of a stroke collection")
     group.add_argument("--strokes", type=Path, metavar="FILE.jsonl",
                        help="digits written by people, one JSON object a line (see the README)")
@@ -99,9 +101,9 @@ def add_writer_options(parser: argparse.ArgumentParser) -> None:
                             "a digit filling much of the canvas, and a small one)")
     group.add_argument("--teach", type=int, metavar="K",
                        help="simulate personalisation: teach K digits of each class per writer")
-    group.add_argument("--personaliser", choices=("nearest-mean", "adapt", "none"), default="nearest-mean",
-                       help="what --teach teaches (default: nearest-mean, an instant stand-in; "
-                            "adapt is today's fine-tune, needs MNIST, ~11 s per writer and condition)")
+    group.add_argument("--personaliser", choices=(*PERSONALISERS, "adapt"), default=DEFAULT_PERSONALISER,
+                       help=f"what --teach teaches (default: {DEFAULT_PERSONALISER}; adapt is today's "
+                            "fine-tune, needs MNIST, ~11 s per writer and condition)")
     group.add_argument("--json", type=Path, metavar="OUT", help="also write the figures as JSON")
 
 
@@ -167,12 +169,10 @@ def writer_report(args: argparse.Namespace) -> int:
 
 def personaliser_factory(args: argparse.Namespace, model):
     """A function making a fresh personaliser of the kind asked for (None: MNIST is missing)."""
-    from digitpad.train.personalise import AdaptPersonaliser, NearestMeanStandIn, NoPersonalisation
+    from digitpad.train.personalise import PERSONALISERS, AdaptPersonaliser
 
-    if args.personaliser == "none":
-        return lambda: NoPersonalisation(model)
-    if args.personaliser == "nearest-mean":
-        return lambda: NearestMeanStandIn(model)
+    if args.personaliser in PERSONALISERS:
+        return lambda: PERSONALISERS[args.personaliser](model)
     import numpy as np
 
     from digitpad.data.mnist import MnistError, as_float_images, load_mnist

@@ -26,7 +26,7 @@ def test_the_report_of_the_example_file(tmp_path):
     out = completed.stdout
     for section in ("Pooled accuracy", "By condition", "pen 22 px, 250 px tall", "pen 22 px, 60 px tall",
                     "Worst writers (6 of 6)", "Median writer", "By style", "continental 1",
-                    "Teaching 3 of each digit per writer, personaliser: nearest-mean", "before", "after"):
+                    "Teaching 3 of each digit per writer, personaliser: instant", "before", "after"):
         assert section in out, section
     figures = json.loads((tmp_path / "writers.json").read_text())
     writers = figures["writers"]
@@ -34,7 +34,7 @@ def test_the_report_of_the_example_file(tmp_path):
     assert f"Pooled accuracy: {writers['pooled'] * 100:6.2f}%" in out
     assert len(writers["worst_writers"]) == 6 and writers["median_writer"]["writer"] in writers["by_writer"]
     teaching = figures["teaching"]
-    assert teaching["personaliser"] == "nearest-mean" and teaching["k"] == 3
+    assert teaching["personaliser"] == "instant" and teaching["k"] == 3
     assert teaching["taught"] == 180 and teaching["measured"] == 120
     assert 0 <= teaching["before"] <= 1 and 0 <= teaching["after"] <= 1
 

@@ -10,7 +10,11 @@ about 11 s per writer and condition on a 2-core CPU) and "nearest-mean", a
 stand-in for an instant mechanism: the mean last-hidden-layer activity of
 each taught digit is its prototype, and the network's probabilities are
 blended half and half with a softmax over the cosine similarity to the
-prototypes. ``simulate_teaching`` chooses K digits of each class per writer
+prototypes; and "instant", the real mechanism
+(``digitpad.model.personal.PersonalLayer``: a similarity-gated memory of the
+taught digits in the last hidden layer, exactly the network far from them).
+``PERSONALISERS`` names the instant ones that need nothing but the model, with
+``DEFAULT_PERSONALISER`` first. ``simulate_teaching`` chooses K digits of each class per writer
 (seeded; always leaving at least one of the class to measure), teaches a
 fresh personaliser per writer and condition, and reads only the untaught
 digits through the canvas path, before and after.
@@ -18,6 +22,7 @@ digits through the canvas path, before and after.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Callable, Protocol, Sequence
 
@@ -25,6 +30,7 @@ import numpy as np
 
 from digitpad.data.handwriting.collections import WrittenDigit
 from digitpad.inside.layers import network_layers
+from digitpad.model.personal import PersonalLayer
 from digitpad.nn import MLP
 from digitpad.train.writers import Replayed, readings
 
@@ -32,6 +38,8 @@ from digitpad.train.writers import Replayed, readings
 # and how much of its answer is the prototypes' (the rest is the network's).
 PROTOTYPE_SHARPNESS = 30.0
 PROTOTYPE_SHARE = 0.5
+# MNIST training digits that bound the instant layer's reach (see digitpad.model.personal).
+ANCHORS = 5000
 
 
 class Personaliser(Protocol):
@@ -92,6 +100,11 @@ class NearestMeanStandIn:
         self.layers = network_layers(model)[:-1]
         self.prototypes: np.ndarray | None = None      # (10, units), unit length; zero rows untaught
 
+    @property
+    def temperature(self) -> float:
+        """The model's calibration (``read_canvas`` asks for it)."""
+        return self.model.temperature
+
     def features(self, images: np.ndarray) -> np.ndarray:
         activity = np.asarray(images, np.float32).reshape(len(images), -1)
         for layer in self.layers:
@@ -121,6 +134,47 @@ class NearestMeanStandIn:
         prototype = np.exp(scores)
         prototype /= prototype.sum(axis=1, keepdims=True)
         return ((1 - PROTOTYPE_SHARE) * network + PROTOTYPE_SHARE * prototype).astype(np.float32)
+
+
+class InstantPersonaliser:
+    """Instant personal learning (``PersonalLayer``): each taught digit is
+    remembered, and drawings that resemble one are read toward its label."""
+
+    name = "instant"
+
+    def __init__(self, model: MLP, anchors: tuple[np.ndarray, np.ndarray] | None | str = "mnist") -> None:
+        self.model = model
+        self.layer = PersonalLayer(model, mnist_anchors() if anchors == "mnist" else anchors)
+
+    @property
+    def temperature(self) -> float:
+        return self.model.temperature
+
+    def teach(self, images: np.ndarray, labels: np.ndarray) -> None:
+        self.layer.teach_many(np.asarray(images, np.float32).reshape(len(labels), -1), np.asarray(labels))
+
+    def predict_proba(self, images: np.ndarray) -> np.ndarray:
+        return self.layer.predict_proba(images)
+
+
+@functools.lru_cache(maxsize=1)
+def mnist_anchors(count: int = ANCHORS) -> tuple[np.ndarray, np.ndarray] | None:
+    """The first ``count`` MNIST training digits ``((count, 784) float32,
+    (count,) int64)`` as the instant layer's anchors, if MNIST is on disk
+    (never downloaded); None without it."""
+    from digitpad.data.mnist import MnistError, as_float_images, load_mnist
+
+    try:
+        images, labels = load_mnist("train", download=False)
+    except MnistError:
+        return None
+    return as_float_images(images[:count]).reshape(count, -1), labels[:count].astype(np.int64)
+
+
+# Personalisers that need only the model, by name; the default first.
+PERSONALISERS: dict[str, Callable[[MLP], Personaliser]] = {
+    "instant": InstantPersonaliser, "nearest-mean": NearestMeanStandIn, "none": NoPersonalisation}
+DEFAULT_PERSONALISER = "instant"
 
 
 def choose_taught(digits: Sequence[WrittenDigit], k: int, rng: np.random.Generator) -> np.ndarray:
