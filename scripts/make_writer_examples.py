@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from digitpad.data.handwriting.collections import WrittenDigit, write_collection  # noqa: E402
 from digitpad.data.ink.digit_templates import _catmull_rom, _polyline, template_paths  # noqa: E402
+from digitpad.data.ink.strokes import evenly_spaced  # noqa: E402
 
 OUTPUT = Path(__file__).resolve().parent.parent / "assets" / "examples" / "writers.jsonl"
 
@@ -61,14 +62,6 @@ def style_paths(style: int | str) -> list[np.ndarray]:
     return template_paths(style)
 
 
-def angular(path: np.ndarray, density: float) -> np.ndarray:
-    """Points evenly spaced along ``path``, ``density`` per digit height of
-    ink (a slow digitiser: drawn, they are joined by straight lines)."""
-    along = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(path, axis=0), axis=1))]
-    wanted = np.linspace(0.0, along[-1], max(2, round(along[-1] * density) + 1))
-    return np.stack([np.interp(wanted, along, path[:, 0]), np.interp(wanted, along, path[:, 1])], axis=1)
-
-
 def write_digit(label: int, writer: str, rng: np.random.Generator) -> WrittenDigit:
     habits = WRITERS[writer]
     style = habits["styles"].get(label, label)
@@ -78,7 +71,7 @@ def write_digit(label: int, writer: str, rng: np.random.Generator) -> WrittenDig
     strokes = []
     for path in style_paths(style):
         if habits["points"] is not None:
-            path = angular(path, habits["points"])
+            path = evenly_spaced(path, habits["points"])   # a slow digitiser
         else:
             path = path[np.r_[np.arange(0, len(path) - 1, 2), len(path) - 1]]
         # Low-frequency wobble: random offsets at a few knots, interpolated.

@@ -13,6 +13,7 @@ import numpy as np
 
 from digitpad.data.handwriting.collections import WrittenDigit
 from digitpad.data.ink.digit_templates import template_paths
+from digitpad.data.ink.strokes import evenly_spaced
 
 # Each writer: styles for some digits, slant, width factor, points per digit
 # height (None: smooth), vertical warp exponent (y -> y ** warp) and rotation.
@@ -31,12 +32,6 @@ ODD_WRITERS = {
 }
 
 
-def _angular(path: np.ndarray, density: float) -> np.ndarray:
-    along = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(path, axis=0), axis=1))]
-    wanted = np.linspace(0.0, along[-1], max(2, round(along[-1] * density) + 1))
-    return np.stack([np.interp(wanted, along, path[:, 0]), np.interp(wanted, along, path[:, 1])], axis=1)
-
-
 def odd_digit(label: int, writer: str, rng: np.random.Generator) -> WrittenDigit:
     """One digit ``label`` in ``writer``'s habit (see ``ODD_WRITERS``)."""
     habits = ODD_WRITERS[writer]
@@ -48,7 +43,7 @@ def odd_digit(label: int, writer: str, rng: np.random.Generator) -> WrittenDigit
     strokes = []
     for path in template_paths(style):
         if habits["points"] is not None:
-            path = _angular(path, habits["points"])
+            path = evenly_spaced(path, habits["points"])
         knots, position = np.linspace(0, 1, 5), np.linspace(0, 1, len(path))
         wobble = [np.interp(position, knots, rng.normal(0, 0.03, 5)) for _ in range(2)]
         ys = np.clip(path[:, 1], 0, 1) ** habits["warp"] + wobble[1]

@@ -107,3 +107,13 @@ def render_strokes(strokes: list[Stroke], height: int, width: int, scale: float 
     for stroke in strokes:
         draw_stroke(image, stroke, scale)
     return image
+
+
+def evenly_spaced(path: np.ndarray, per_unit: float) -> np.ndarray:
+    """Points evenly spaced along ``path`` ``(n, 2)``, ``per_unit`` of them per
+    unit of its length, both ends included: ``(m, 2)``, m >= 2. What a
+    digitiser sampling the pen at a steady slow rate records; drawn, the
+    points are joined by straight lines."""
+    along = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(path, axis=0), axis=1))]
+    wanted = np.linspace(0.0, along[-1], max(2, round(along[-1] * per_unit) + 1))
+    return np.stack([np.interp(wanted, along, path[:, 0]), np.interp(wanted, along, path[:, 1])], axis=1)
