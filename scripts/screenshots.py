@@ -95,13 +95,9 @@ def network_views(app, window, session, model, test_images, output_dir):
     app.processEvents()
 
 
-def render_retrain(app, window, settings, paths, data_dir, output_dir):
-    """Model → Retrain, the training lab, during a run of "Learn it from
-    scratch" (784-16-16-10): started paused, stepped one batch, then one
-    epoch, the learning rate turned up to 0.2 there and two more epochs
-    trained — the run's diagnosis finds divergence and dead units — then
-    three single batches, and the divergence's suggestion applied; at
-    1280x720."""
+def open_scratch_lab(app, window, settings, paths, data_dir):
+    """The training lab at 1280x720 with "Learn it from scratch" started
+    paused before its first batch, at full speed."""
     from digitpad.gui.training.retrain_dialog import RetrainDialog
     from digitpad.train import config_from_preset, load_training_data
 
@@ -113,17 +109,31 @@ def render_retrain(app, window, settings, paths, data_dir, output_dir):
     dialog.learnFromScratch()
     controls = dialog.runControls
     wait_until(app, lambda: controls.mode() == "paused" and controls.stateText() != "Paused")
-    controls.stepBatchButton.click()
-    wait_until(app, lambda: controls.mode() == "paused" and "batch 1/" in controls.stateText())
-    controls.stepEpochButton.click()
-    wait_until(app, lambda: controls.mode() == "paused" and "after epoch 1/" in controls.stateText())
+    return dialog
+
+
+def step_and_wait(app, controls, button, words):
+    """Press one of the lab's step buttons and wait until it pauses with ``words`` in its state."""
+    button.click()
+    wait_until(app, lambda: controls.mode() == "paused" and words in controls.stateText())
+
+
+def render_retrain(app, window, settings, paths, data_dir, output_dir):
+    """Model → Retrain, the training lab, during a run of "Learn it from
+    scratch" (784-16-16-10): started paused, stepped one batch, then one
+    epoch, the learning rate turned up to 0.2 there and two more epochs
+    trained — the run's diagnosis finds divergence and dead units — then
+    three single batches, and the divergence's suggestion applied; at
+    1280x720."""
+    dialog = open_scratch_lab(app, window, settings, paths, data_dir)
+    controls = dialog.runControls
+    step_and_wait(app, controls, controls.stepBatchButton, "batch 1/")
+    step_and_wait(app, controls, controls.stepEpochButton, "after epoch 1/")
     dialog.liveSettings.editor("learning_rate").setValue(0.2)
     for epoch in (2, 3):
-        controls.stepEpochButton.click()
-        wait_until(app, lambda: controls.mode() == "paused" and f"after epoch {epoch}/" in controls.stateText())
+        step_and_wait(app, controls, controls.stepEpochButton, f"after epoch {epoch}/")
     for batch in range(1, 4):
-        controls.stepBatchButton.click()
-        wait_until(app, lambda: controls.mode() == "paused" and f"after batch {batch}/" in controls.stateText())
+        step_and_wait(app, controls, controls.stepBatchButton, f"after batch {batch}/")
     if "divergence" in dialog.findingsPanel.names():
         dialog.findingsPanel.applyButton("divergence").click()     # back to a sane rate, from the next batch
     dialog.charts.setCurrentWidget(dialog.charts.lossChart)
@@ -140,26 +150,15 @@ def render_retrain(app, window, settings, paths, data_dir, output_dir):
 def render_watch_it_learn(app, window, settings, paths, data_dir, output_dir):
     """The training lab during a healthy run of "Learn it from scratch"
     (784-16-16-10), three epochs in, the distortion of training digits
-turned on there and one more batch trained: the first layer's 16 units
+    turned on there and one more batch trained: the first layer's 16 units
     that formed from noise, the gradient size per layer, and the training
     digits beside their distorted versions; at 1280x720."""
-    from digitpad.gui.training.retrain_dialog import RetrainDialog
-    from digitpad.train import config_from_preset, load_training_data
-
-    data = load_training_data(config_from_preset("scratch"), data_dir)
-    dialog = RetrainDialog(settings, paths, window, data=data)
-    dialog.resize(1280, 720)
-    dialog.show()
-    dialog.runControls.setDelaySeconds(0.0)
-    dialog.learnFromScratch()
+    dialog = open_scratch_lab(app, window, settings, paths, data_dir)
     controls = dialog.runControls
-    wait_until(app, lambda: controls.mode() == "paused" and controls.stateText() != "Paused")
     for epoch in (1, 2, 3):
-        controls.stepEpochButton.click()
-        wait_until(app, lambda: controls.mode() == "paused" and f"after epoch {epoch}/" in controls.stateText())
+        step_and_wait(app, controls, controls.stepEpochButton, f"after epoch {epoch}/")
     dialog.liveSettings.editor("augment").setChecked(True)     # distortion on, from the next batch
-    controls.stepBatchButton.click()
-    wait_until(app, lambda: controls.mode() == "paused" and "after batch 1/" in controls.stateText())
+    step_and_wait(app, controls, controls.stepBatchButton, "after batch 1/")
     dialog.sideTabs.setCurrentWidget(dialog.runLog)
     for name, chart in (("lab-first-layer", dialog.charts.firstLayer),
                         ("lab-gradients", dialog.charts.gradientChart),
