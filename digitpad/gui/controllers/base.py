@@ -8,8 +8,15 @@ forgets it when Qt deletes it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QWidget
+
+if TYPE_CHECKING:
+    from digitpad.gui.controllers.evaluation import TestSetEvaluation
+    from digitpad.gui.window.live_recognition import LiveRecognition
+    from digitpad.session import Session
 
 
 class Controller(QObject):
@@ -52,3 +59,23 @@ class DialogController(Controller):
         self._dialog.show()
         self._dialog.raise_()
         self._dialog.activateWindow()
+
+
+class FollowingDialogController(DialogController):
+    """A ``DialogController`` whose dialog follows the drawing: it is shown
+    each new reading of the canvas, and the current one when it opens (the
+    step-through, the point map). Subclasses say how, in ``_show_drawing``."""
+
+    def __init__(self, window: QWidget, session: "Session", evaluation: "TestSetEvaluation",
+                 live: "LiveRecognition") -> None:
+        super().__init__(window)
+        self._session, self._evaluation, self._live = session, evaluation, live
+        live.recognised.connect(self._drawing_read)
+
+    def _drawing_read(self, *reading) -> None:
+        if self._dialog is not None:
+            self._show_drawing(self._dialog, self._live.recognition())
+
+    def _show_drawing(self, dialog: QDialog, recognition) -> None:
+        raise NotImplementedError
+

@@ -10,26 +10,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QWidget
 
-from digitpad.gui.controllers.base import DialogController
-from digitpad.gui.controllers.evaluation import TestSetEvaluation
-from digitpad.gui.window.live_recognition import LiveRecognition
+from digitpad.gui.controllers.base import FollowingDialogController
 from digitpad.inside import network_layers
-from digitpad.session import Session
 
 if TYPE_CHECKING:
     from digitpad.train.report import DigitPredictions
 
 
-class PointMapController(DialogController):
+class PointMapController(FollowingDialogController):
     loadDigit = Signal(object)      # (28, 28) float32 in [0, 1]: a test digit to put on the canvas
-
-    def __init__(self, window: QWidget, session: Session, evaluation: TestSetEvaluation,
-                 live: LiveRecognition) -> None:
-        super().__init__(window)
-        self._session, self._evaluation, self._live = session, evaluation, live
-        live.recognised.connect(self._drawing_read)
 
     @Slot()
     def show(self) -> None:
@@ -57,9 +47,8 @@ class PointMapController(DialogController):
             self._drawing_read()
         self._present()
 
-    def _drawing_read(self, *reading) -> None:
-        if self._dialog is not None:
-            self._dialog.showDrawing(self._live.recognition())
+    def _show_drawing(self, dialog, recognition) -> None:
+        dialog.showDrawing(recognition)
 
     @Slot()
     def _fetch_predictions(self) -> None:

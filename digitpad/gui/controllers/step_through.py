@@ -10,24 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QWidget
 
-from digitpad.gui.controllers.base import DialogController
-from digitpad.gui.controllers.evaluation import TestSetEvaluation
-from digitpad.gui.window.live_recognition import LiveRecognition
-from digitpad.session import Session
+from digitpad.gui.controllers.base import FollowingDialogController
 
 if TYPE_CHECKING:
     from digitpad.train.report import DigitPredictions
 
 
-class StepThroughController(DialogController):
-    def __init__(self, window: QWidget, session: Session, evaluation: TestSetEvaluation,
-                 live: LiveRecognition) -> None:
-        super().__init__(window)
-        self._session, self._evaluation, self._live = session, evaluation, live
-        live.recognised.connect(self._drawing_read)
-
+class StepThroughController(FollowingDialogController):
     @Slot()
     def show(self) -> None:
         """Open the step-through (or bring it forward), following the drawing as it is now."""
@@ -40,10 +30,8 @@ class StepThroughController(DialogController):
             self._drawing_read()
         self._present()
 
-    def _drawing_read(self, *reading) -> None:
-        if self._dialog is not None:
-            recognition = self._live.recognition()
-            self._dialog.showDrawing(None if recognition is None else recognition.mnist_image)
+    def _show_drawing(self, dialog, recognition) -> None:
+        dialog.showDrawing(None if recognition is None else recognition.mnist_image)
 
     @Slot()
     def _fetch_test_digits(self) -> None:
