@@ -183,12 +183,14 @@ class TrainConfig:
     augment_styles: float = setting(
         0.0, "Other writing styles", "augmentation",
         "the fraction of training 1s and 7s rewritten the continental way (up-stroke on the 1, "
-        "crossed 7), and of 0s and 9s, less often, slashed (Ø) or with a curled tail",
+        "crossed 7), and of 0s, 4s and 9s, less often, slashed (Ø), written in one round stroke "
+        "or with a curled tail",
         metavar="P", range=_FRACTION, step=0.1, decimals=2, zero_text="off",
         explanation="""
         The share of 1s and 7s rewritten the way much of Europe writes them, with an up-stroke on
         the 1 and a bar across the 7, which MNIST rarely has; 0s slashed the way programmers write
-        them and 9s whose tail curls back like a g are added too, a third as often.""")
+        them, 4s written in one stroke with round corners and 9s whose tail curls back like a g
+        are added too, a third as often.""")
 
     augment_angular: float = setting(
         0.0, "Slowly sampled pens", "augmentation",
@@ -352,7 +354,8 @@ PRESETS: dict[str, Preset] = {
     # The recipe of the bundled model (models/README.md).
     "bundled": Preset("the recipe of the shipped model: 99.3% on MNIST, about 20 minutes", {
         "hidden_sizes": (1024, 1024), "dropout": 0.2, "epochs": 120, "augment": True,
-        "augment_thickness": 0.5, "augment_redraw": 0.5, "augment_styles": 0.5, "learning_rate": 1e-3,
+        "augment_thickness": 0.5, "augment_redraw": 0.5, "augment_styles": 0.5, "augment_angular": 0.05,
+        "learning_rate": 1e-3,
         "schedule": "cosine", "warmup_epochs": 1.0, "label_smoothing": 0.1, "validation_size": 5000,
     }),
     "tiny": Preset("a few seconds on a subset of MNIST, to try things out", {

@@ -48,18 +48,26 @@ def angular(images: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     skeletons = thin(images > STROKE_LEVEL)
     result = np.zeros_like(images)
     for index, (image, skeleton) in enumerate(zip(images, skeletons)):
-        paths = [keep_every(path, spacings[index]) for path in trace(skeleton)]
-        if not any(len(path) for path in paths):
-            continue
-        # As wide as the digit's own strokes (the redrawing's rule: pixels
-        # within r of the path come out above half brightness).
-        radius = float(np.clip(stroke_width(image) / 2 + 0.5, 0.8, 2.3))
-        canvas = np.zeros((56, 56), np.float32)       # room for corners that stick out
-        for path in paths:
-            points = path + 14.5                      # pixel centres, in the middle of the canvas
-            if len(points) == 1:
-                draw_capsule(canvas, tuple(points[0]), tuple(points[0]), radius, radius)
-            for start, end in zip(points[:-1], points[1:]):
-                draw_capsule(canvas, tuple(start), tuple(end), radius, radius)
-        result[index] = to_mnist(canvas)
+        result[index] = retrace(image, skeleton, lambda path: keep_every(path, spacings[index]))
     return result
+
+
+def retrace(image: np.ndarray, skeleton: np.ndarray, change_path) -> np.ndarray:
+    """The ``(28, 28)`` digit ``image`` drawn again from its ``skeleton``'s
+    pen paths, each passed through ``change_path`` (``(n, 2) -> (m, 2)`` x, y
+    points) and joined by straight strokes as wide as the digit's own, then
+    framed as MNIST frames a digit. A blank skeleton gives a blank image."""
+    paths = [change_path(path) for path in trace(skeleton)]
+    if not any(len(path) for path in paths):
+        return np.zeros((28, 28), np.float32)
+    # As wide as the digit's own strokes (the redrawing's rule: pixels
+    # within r of the path come out above half brightness).
+    radius = float(np.clip(stroke_width(image) / 2 + 0.5, 0.8, 2.3))
+    canvas = np.zeros((56, 56), np.float32)       # room for corners that stick out
+    for path in paths:
+        points = path + 14.5                      # pixel centres, in the middle of the canvas
+        if len(points) == 1:
+            draw_capsule(canvas, tuple(points[0]), tuple(points[0]), radius, radius)
+        for start, end in zip(points[:-1], points[1:]):
+            draw_capsule(canvas, tuple(start), tuple(end), radius, radius)
+    return to_mnist(canvas)

@@ -2,7 +2,9 @@
 whose writers were mostly American: the continental 1, with an up-stroke
 from the left before its stem (sometimes a long one, with no base), the
 continental 7, crossed at mid-height, the slashed zero (Ø) of engineers and
-programmers, and the 9 whose tail curls back to the left like a "g". These
+programmers, the 9 whose tail curls back to the left like a "g", and the 4
+written in one stroke, whose pen never stops at a corner, so its corners
+come out round and it can look like a 6, 5 or 1. These
 functions turn MNIST's own digits into those styles by drawing the missing
 stroke with the digit's own pen width, so the network learns them from
 thousands of real writers' digits rather than from a few templates.
@@ -14,7 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from digitpad.data.augment.slow_sampling import keep_every, retrace
 from digitpad.data.ink.network_input import to_mnist
+from digitpad.data.ink.skeleton import thin
 from digitpad.data.ink.stroke_width import stroke_width
 from digitpad.data.ink.strokes import draw_capsule
 from digitpad.data.ink.thresholds import STROKE_LEVEL
@@ -108,6 +112,30 @@ def add_tail_curl(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return _with_strokes(image, list(zip(points[:-1], points[1:])))
 
 
+def round_corners(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A digit written in one stroke by a pen that never stops: its pen paths
+    are sampled every 4-7 px and their corners cut round (Chaikin's corner
+    cutting, two or three times), then drawn again in the digit's own pen
+    width and reframed. ``image`` is ``(28, 28)``; returns a new one."""
+    spacing = rng.uniform(4.0, 7.0)
+    rounds = int(rng.integers(2, 4))
+
+    def rounded(path: np.ndarray) -> np.ndarray:
+        points = keep_every(path, spacing)
+        for _ in range(rounds):
+            if len(points) < 3:
+                break
+            # Each corner is replaced by two points a quarter of the way
+            # along its edges; the ends stay where the pen started and stopped.
+            near, far = points[:-1], points[1:]
+            cut = np.stack([0.75 * near + 0.25 * far, 0.25 * near + 0.75 * far], axis=1).reshape(-1, 2)
+            points = np.concatenate([points[:1], cut[1:-1], points[-1:]])
+        return points
+
+    image = np.asarray(image, dtype=np.float32)
+    return retrace(image, thin(image[None] > STROKE_LEVEL)[0], rounded)
+
+
 def _with_strokes(image: np.ndarray, segments) -> np.ndarray:
     """``image`` with ``segments`` ((x, y) pairs, in its pixels) drawn in the
     digit's own pen width, framed again the way MNIST frames a digit (20 x 20
@@ -131,7 +159,8 @@ def _ink_box(image: np.ndarray) -> tuple[int, int, int, int] | None:
     return int(rows[0]), int(rows[-1]), int(columns[0]), int(columns[-1])
 
 
-STYLE_CHANGES = {0: add_slash, 1: add_flag, 7: add_crossbar, 9: add_tail_curl}
+STYLE_CHANGES = {0: add_slash, 1: add_flag, 4: round_corners, 7: add_crossbar, 9: add_tail_curl}
 # The continental 1 and 7 are the usual way to write them in much of the
-# world; the slashed zero and the curled 9 are one writer's habit in a few.
-STYLE_SHARE = {0: 0.3, 1: 1.0, 7: 1.0, 9: 0.3}
+# world; the slashed zero, the curled 9 and the one-stroke 4 are one
+# writer's habit in a few.
+STYLE_SHARE = {0: 0.3, 1: 1.0, 4: 0.3, 7: 1.0, 9: 0.3}

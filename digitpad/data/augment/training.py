@@ -1,9 +1,9 @@
 """Everything the trainer does to a batch before the network sees it. Three
 kinds of variation are combined: *redrawing* — the digit's skeleton drawn
 again with a round pen of random width, so the network learns the uniform
-strokes of a mouse or stylus, not only MNIST's scanned ink; *styles* — some
-1s and 7s rewritten the continental way, some 0s slashed and 9s curled
-(``styles``); *slow sampling* — some digits redrawn from a few points of
+strokes of a mouse or stylus, not only MNIST's scanned ink, and the thick
+strokes of a digit drawn small; *styles* — some 1s and 7s rewritten the
+continental way, some 0s slashed, 9s curled and 4s rounded (``styles``); *slow sampling* — some digits redrawn from a few points of
 their pen paths joined by straight lines (``slow_sampling``); and the random
 geometric, elastic and stroke-width distortions of ``augment_batch``.
 Redrawing needs each digit's distance-to-skeleton map, computed once for the
@@ -25,6 +25,11 @@ from digitpad.data.ink.thresholds import STROKE_LEVEL
 
 # Pen radii (pixels of the 28x28 image; MNIST strokes are about 2 px wide).
 REDRAW_RADIUS = (0.5, 2.2)
+# A digit drawn small with the app's default pen is scaled up to MNIST's
+# 20 px box with its strokes, which come out 3-5 px wide: some redrawn
+# digits get a pen that thick, even where it fills their loops.
+THICK_PEN_RADIUS = (2.0, 3.0)
+THICK_PEN_SHARE = 0.2
 # A digit is redrawn only if its skeleton, drawn at the digit's own stroke
 # width, covers at least this fraction (intersection over union) of its ink.
 MIN_REDRAW_FIDELITY = 0.5
@@ -81,6 +86,8 @@ class TrainingAugmentation:
             # stay reproducible batch by batch.
             chosen = rng.random(len(indices)) < self.redraw_probability
             radii = rng.uniform(*REDRAW_RADIUS, size=len(indices)).astype(np.float32)
+            thick = rng.random(len(indices)) < THICK_PEN_SHARE
+            radii[thick] = rng.uniform(*THICK_PEN_RADIUS, size=int(thick.sum()))
             chosen &= self.redrawable[indices]
             if chosen.any():
                 images = images.copy()
