@@ -4,8 +4,8 @@ from scratch in NumPy. The package is layered so that imports flow one way
 layers, losses and optimisers; NumPy only) and ``digitpad.storage`` (files read
 as hostile input and written atomically) <- ``digitpad.data`` (``mnist``,
 ``ink``, ``augment``, ``handwriting``) <- ``digitpad.inside`` (tracing,
-explaining and editing a network) <- ``digitpad.model`` (checkpoints and
-recognition: the model in use) <- ``digitpad.train`` (settings, the trainer,
+explaining and editing a network) <- ``digitpad.model`` (checkpoints,
+recognition, calibration and instant personal learning: the model in use) <- ``digitpad.train`` (settings, the trainer,
 runs, reports) <- ``digitpad.session`` (what the app is working on, Qt-free)
 <- ``digitpad.gui``, the only place that imports Qt.
 """

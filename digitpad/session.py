@@ -1,6 +1,7 @@
 """The session: what the app is working on, without any Qt — the model in
 use with the checkpoint it came from and its metadata, the user's labelled
-handwriting samples, and what has been measured of the model on the MNIST
+handwriting samples with the personal memory taught them (which reads
+drawings when personalisation is on), and what has been measured of the model on the MNIST
 test set once it has been computed — its predictions, how often each hidden
 unit is active — kept until the model changes. Every change goes through
 the session, which tells its observers by ``Event`` (plain callbacks), so
@@ -19,6 +20,7 @@ import numpy as np
 from digitpad.data.handwriting.samples import PersonalSample
 from digitpad.data.handwriting.store import PersonalSamples
 from digitpad.model.checkpoint import load_checkpoint, save_checkpoint
+from digitpad.model.personal_memory import PersonalMemory
 from digitpad.nn import MLP
 
 if TYPE_CHECKING:
@@ -66,13 +68,17 @@ class Session:
 
     Events: ``model_changed()`` (the model was replaced; cached test
     predictions and unit activity were dropped with it),
-    ``checkpoint_saved(path)`` (a copy of the model was written) and
-    ``samples_changed()`` (samples added, relabelled, deleted or imported).
+    ``checkpoint_saved(path)`` (a copy of the model was written),
+    ``samples_changed()`` (samples added, relabelled, deleted or imported)
+    and ``personal_changed()`` (the personal memory was replaced, or
+    personalisation switched on or off: what ``reader`` reads with changed).
     """
 
     def __init__(self, model: MLP, model_path: str | Path, metadata: dict, samples: PersonalSamples,
-                 samples_problem: str | None = None) -> None:
+                 samples_problem: str | None = None, personalise: bool = True) -> None:
         self._model, self._model_path, self._metadata = model, Path(model_path), metadata
+        self._personal: PersonalMemory | None = None
+        self._personalise = personalise
         self._samples = samples
         self._samples_problem = samples_problem
         self._test_predictions: DigitPredictions | None = None
@@ -80,15 +86,17 @@ class Session:
         self.model_changed = Event()
         self.checkpoint_saved = Event()
         self.samples_changed = Event()
+        self.personal_changed = Event()
 
     @classmethod
-    def start(cls, model: MLP, model_path: str | Path, metadata: dict, data_dir: Path) -> "Session":
+    def start(cls, model: MLP, model_path: str | Path, metadata: dict, data_dir: Path,
+              personalise: bool = True) -> "Session":
         """A session whose samples are kept in ``data_dir``, read now: one that
         cannot be read is set aside and explained in ``samples_problem``."""
         samples = PersonalSamples(Path(data_dir) / "samples.journal",
                                   legacy_path=Path(data_dir) / "samples.npz")
         problem = samples.load()
-        return cls(model, model_path, metadata, samples, problem)
+        return cls(model, model_path, metadata, samples, problem, personalise)
 
     # -- the model in use -------------------------------------------------------
     @property
@@ -107,7 +115,10 @@ class Session:
         self._model, self._model_path, self._metadata = model, Path(path), metadata
         self._test_predictions = None
         self._unit_activity = None
+        had_personal, self._personal = self._personal is not None, None
         self.model_changed.emit()
+        if had_personal:
+            self.personal_changed.emit()
 
     def open_checkpoint(self, path: str | Path) -> None:
         """Use the model saved at ``path``; raises ``CheckpointError`` (naming the
@@ -155,6 +166,42 @@ class Session:
 
     def export_samples(self, path: str | Path) -> None:
         self._samples.export_to(path)
+
+    # -- instant personal learning ----------------------------------------------------
+    @property
+    def personal(self) -> PersonalMemory | None:
+        """The memory of the samples over the model in use, once taught (None until then)."""
+        return self._personal
+
+    @property
+    def personalise(self) -> bool:
+        """Whether drawings are read with the personal memory."""
+        return self._personalise
+
+    def set_personalise(self, on: bool) -> None:
+        if bool(on) != self._personalise:
+            self._personalise = bool(on)
+            self.personal_changed.emit()
+
+    def set_personal(self, memory: PersonalMemory) -> bool:
+        """Read with ``memory`` from now on; False (and nothing kept) when it
+        was taught over a model no longer in use."""
+        if memory.model is not self._model:
+            return False
+        self._personal = memory
+        self.personal_changed.emit()
+        return True
+
+    @property
+    def reader(self):
+        """What reads drawings: the personal memory's layer when
+        personalisation is on and it holds samples, else the model. Both have
+        ``predict_proba`` and ``temperature``; every other drawing gets
+        exactly the model's probabilities either way."""
+        memory = self._personal
+        if self._personalise and memory is not None and len(memory) and memory.model is self._model:
+            return memory.layer
+        return self._model
 
     # -- predictions on the MNIST test set -----------------------------------------
     @property

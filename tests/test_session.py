@@ -26,7 +26,7 @@ class Heard:
 
     def __init__(self, session):
         self.events = []
-        for name in ("model_changed", "checkpoint_saved", "samples_changed"):
+        for name in ("model_changed", "checkpoint_saved", "samples_changed", "personal_changed"):
             getattr(session, name).connect(lambda *arguments, name=name: self.events.append((name, arguments)))
 
     def names(self):
@@ -155,6 +155,29 @@ def test_samples_are_kept_in_the_data_folder(session, tmp_path):
     session.add_sample(4, np.zeros((28, 28), np.float32))
     again = Session.start(session.model, session.model_path, session.metadata, tmp_path / "data")
     assert [sample.label for sample in again.samples.samples] == [4]
+
+
+def test_the_reader_is_the_personal_memory_only_when_it_is_on_holds_samples_and_fits_the_model(session, tmp_path):
+    from digitpad.model.personal_memory import PersonalMemory
+
+    heard = Heard(session)
+    image = np.zeros((28, 28), np.uint8)
+    image[5:23, 13:15] = 255
+    sample = session.add_sample(7, image)
+    assert session.reader is session.model and session.personal is None
+    memory = PersonalMemory.empty(session.model).updated([sample])
+    assert not session.set_personal(PersonalMemory.empty(tiny_model(seed=1)).updated([sample]))
+    assert session.set_personal(memory) and session.personal is memory
+    assert session.reader is memory.layer
+    session.set_personalise(False)
+    assert session.reader is session.model and not session.personalise
+    session.set_personalise(False)                      # no change, not told
+    session.set_personalise(True)
+    assert heard.names() == ["samples_changed", "personal_changed", "personal_changed", "personal_changed"]
+    # A new model drops the memory made over the old one.
+    session.set_model(tiny_model(seed=2), tmp_path / "other.npz", {})
+    assert session.personal is None and session.reader is session.model
+    assert heard.names()[-2:] == ["model_changed", "personal_changed"]
 
 
 def test_test_set_predictions(session):

@@ -90,7 +90,7 @@ def _build_window(settings, paths, explicit: str | None):
     model, path, metadata, problem = choose_model(settings, explicit)
     if problem:
         problems.append(problem)
-    session = Session.start(model, path, metadata, paths.data_dir)
+    session = Session.start(model, path, metadata, paths.data_dir, settings.personalise())
     if session.samples_problem:
         problems.append(session.samples_problem)
     return MainWindow(settings, paths, session), problems

@@ -1,5 +1,6 @@
 """Persistent preferences of the app — pen width, the checkpoint in use,
-recent checkpoints, the MNIST folder, window geometry and the layout of the
+recent checkpoints, the MNIST folder, whether drawings are read with the
+user's samples (instant personalisation), window geometry and the layout of the
 window's docks — stored with QSettings. ``SETTINGS`` is the one description
 of them: key, type and range (a ``digitpad.storage.schema`` field) and
 default. Every value read back is checked against it, so a hand-edited or
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from digitpad.storage.schema import Field, ListOf, Number, SchemaError, String, quote
+from digitpad.storage.schema import Boolean, Field, ListOf, Number, SchemaError, String, quote
 
 if TYPE_CHECKING:
     from digitpad.session import Session
@@ -42,9 +43,11 @@ LAST_CHECKPOINT = Setting("model/lastCheckpoint", "Model in use", String(_MAX_PA
 RECENT_CHECKPOINTS = Setting("model/recent", "Recent checkpoints",
                              ListOf(String(_MAX_PATH, min_length=1), max_length=MAX_RECENT), [])
 MNIST_DIR = Setting("data/mnistDir", "MNIST folder", String(_MAX_PATH), "")
+PERSONALISE = Setting("handwriting/personalise", "Read drawings with my samples", Boolean(), True)
 WINDOW_GEOMETRY = Setting("window/geometry", "Window position", None, None)
 WINDOW_STATE = Setting("window/state", "Window layout", None, None)
-SETTINGS = (PEN_WIDTH, LAST_CHECKPOINT, RECENT_CHECKPOINTS, MNIST_DIR, WINDOW_GEOMETRY, WINDOW_STATE)
+SETTINGS = (PEN_WIDTH, LAST_CHECKPOINT, RECENT_CHECKPOINTS, MNIST_DIR, PERSONALISE, WINDOW_GEOMETRY,
+            WINDOW_STATE)
 
 
 def _typed(setting: Setting, raw: Any) -> Any:
@@ -60,6 +63,11 @@ def _typed(setting: Setting, raw: Any) -> Any:
         if isinstance(raw, bool):
             raise ValueError("not a number")
         return raw
+    if isinstance(setting.field, Boolean) and isinstance(raw, str):
+        # An INI file keeps a flag as text.
+        if raw.strip().lower() not in ("true", "false"):
+            raise ValueError("not true or false")
+        return raw.strip().lower() == "true"
     if isinstance(setting.field, ListOf):
         if raw is None:                  # how QSettings reads back an empty list
             return []
@@ -158,6 +166,13 @@ class AppSettings:
 
     def set_mnist_dir(self, path: str) -> None:
         self._set(MNIST_DIR, str(path))
+
+    # handwriting ----------------------------------------------------------------
+    def personalise(self) -> bool:
+        return bool(self._get(PERSONALISE))
+
+    def set_personalise(self, on: bool) -> None:
+        self._set(PERSONALISE, bool(on))
 
     # window -----------------------------------------------------------------
     def window_geometry(self) -> QByteArray | None:

@@ -1,6 +1,6 @@
 """Every control a learner can touch — in the main window, the network view,
 "Why this answer", a unit's detail, the lab, the step-through, the point
-map and MNIST at a glance — explains itself with a tooltip and a "What's
+map, MNIST at a glance and My handwriting — explains itself with a tooltip and a "What's
 This?" text, and so does every view that draws the network's insides or
 the data."""
 
@@ -25,7 +25,7 @@ def test_every_control_and_view_explains_itself(window, qtbot, warnings, monkeyp
     write_digit(window.canvas, 4)
     actions = window.mainActions
     for action in (actions.networkView, actions.whyAnswer, actions.stepThrough, actions.lab, actions.pointMap,
-                   actions.dataView):
+                   actions.dataView, actions.samples):
         action.trigger()
     window.insideViews.openUnit(0, 3)
     # The point map and the data view explain their charts once they are filled in.
@@ -51,5 +51,6 @@ def test_every_control_and_view_explains_itself(window, qtbot, warnings, monkeyp
     for dialog in (window.labController.dialog(), window.stepThroughController.dialog(),
                    window.pointMapController.dialog(), window.dataViewController.dialog()):
         dialog.close()
-    assert {"PointMapDialog", "DataViewDialog"} <= seen
+    window.handwritingController.dialog().close()
+    assert {"PointMapDialog", "DataViewDialog", "PersonalSamplesDialog"} <= seen
     assert checked > 80 and not unexplained, "\n".join(unexplained)

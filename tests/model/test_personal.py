@@ -114,3 +114,39 @@ def test_instant_is_a_personaliser(model, odd_samples):
     assert isinstance(personaliser, InstantPersonaliser) and personaliser.temperature == model.temperature
     personaliser.teach(images.reshape(-1, 28, 28), labels)
     assert (personaliser.predict_proba(images).argmax(axis=1) == labels).mean() >= 0.9
+
+
+def test_the_fast_effects_match_reading_without_each_sample_in_turn(model, odd_samples):
+    """``_changes`` takes each sample's vote away in closed form; the
+    textbook way reads every other sample again with that sample left out."""
+    images, labels = odd_samples
+    layer = PersonalLayer(model, reach=0.6)
+    layer.teach_many(images, labels)
+    n = len(layer)
+    weights = layer._weights(layer._features[:n])
+    compared = 0
+    for row in range(n):
+        row_weights = weights[row].copy()
+        row_weights[row] = 0.0
+        reached, changed = layer._changes(row, row_weights)
+        network = layer._network[row][None]
+        with_all = layer._blend(network, row_weights[None]).argmax()
+        for position, other in enumerate(reached):
+            without = row_weights.copy()
+            without[other] = 0.0
+            assert changed[position] == (layer._blend(network, without[None]).argmax() != with_all)
+            compared += 1
+    assert compared > 50
+
+
+def test_teaching_in_one_pass_equals_teaching_one_by_one_and_a_copy_is_independent(model, odd_samples, anchors):
+    images, labels = odd_samples
+    together, one_by_one = PersonalLayer(model, anchors), PersonalLayer(model, anchors)
+    together.teach_many(images, labels)
+    for image, label in zip(images, labels):
+        one_by_one.teach(image, label)
+    np.testing.assert_allclose(together.predict_proba(images), one_by_one.predict_proba(images), atol=1e-6)
+    twin = together.copy()
+    twin.forget(twin.sample_ids[0])
+    assert len(twin) == len(labels) - 1 and len(together) == len(labels)
+    np.testing.assert_array_equal(together.predict_proba(images[:1]), one_by_one.predict_proba(images[:1]))

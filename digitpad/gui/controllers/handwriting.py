@@ -1,6 +1,8 @@
 """My handwriting: labelling the drawing with its true digit (a digit key or
-a click on a bar saves it in the session's personal samples) and the My
-handwriting window, which shows the samples as they change.
+a click on a bar saves it in the session's personal samples, which the
+personal memory learns at once) and the My handwriting window, which shows
+the samples as they change, what each one does to the readings, and
+switches personalisation on or off (remembered in the settings).
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from PySide6.QtWidgets import QWidget
 
 from digitpad.data.handwriting.samples import SampleFileError
 from digitpad.gui.controllers.base import DialogController
+from digitpad.gui.controllers.personalisation import PersonalisationController
+from digitpad.gui.settings import AppSettings
 from digitpad.gui.window.canvas import DrawingCanvas
 from digitpad.gui.window.live_recognition import LiveRecognition
 from digitpad.session import Session
@@ -19,10 +23,11 @@ class HandwritingController(DialogController):
     loadSample = Signal(object)         # a PersonalSample to put back on the canvas
     adaptRequested = Signal()
 
-    def __init__(self, window: QWidget, session: Session, canvas: DrawingCanvas,
-                 recognition: LiveRecognition) -> None:
+    def __init__(self, window: QWidget, session: Session, canvas: DrawingCanvas, recognition: LiveRecognition,
+                 personalisation: PersonalisationController, settings: AppSettings) -> None:
         super().__init__(window)
         self._session, self._canvas, self._recognition = session, canvas, recognition
+        self._personalisation, self._settings = personalisation, settings
 
     @Slot(int)
     def label(self, digit: int) -> bool:
@@ -53,9 +58,23 @@ class HandwritingController(DialogController):
         from digitpad.gui.handwriting.personal_samples_dialog import PersonalSamplesDialog
 
         if self._dialog is None:
+            personalisation = self._personalisation
             dialog = PersonalSamplesDialog(self._session, self._window)
             dialog.loadSample.connect(self.loadSample)
             dialog.adaptRequested.connect(self.adaptRequested)
+            dialog.personaliseToggled.connect(self.setPersonalise)
+            dialog.visibilityChanged.connect(personalisation.watch)
+            personalisation.effectsReady.connect(dialog.showEffects)
+            personalisation.mnistMeasured.connect(dialog.showMnistMeasure)
+            personalisation.notesChanged.connect(dialog.showNotes)
+            personalisation.updated.connect(dialog.showUpdateTime)
+            dialog.showNotes(personalisation.notes)
             self._adopt(dialog, delete_on_close=False)
         self._dialog.show()
         self._dialog.raise_()
+
+    @Slot(bool)
+    def setPersonalise(self, on: bool) -> None:
+        """Read drawings with the samples (or not), from now on and next time."""
+        self._session.set_personalise(on)
+        self._settings.set_personalise(on)

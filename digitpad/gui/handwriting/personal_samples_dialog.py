@@ -1,8 +1,11 @@
 """Model → My handwriting: the drawings the user has labelled, as thumbnails
-with their digit. Samples can be filtered by digit, relabelled (choose a
-digit, or press its key), deleted, loaded back into the canvas (double-click),
-and the whole set exported to or imported from a single file. Every change is
-saved at once; a file problem is reported by name and changes nothing.
+with their digit, and what instant personalisation makes of them (the panel
+at the top; each sample's effect in its tooltip and under the list).
+Samples can be filtered by digit, relabelled (choose a digit, or press its
+key), forgotten, loaded back into the canvas (double-click), and the whole
+set exported to or imported from a single file; "Reset personalisation"
+forgets them all after asking. Every change is saved at once; a file
+problem is reported by name and changes nothing.
 """
 
 from __future__ import annotations
@@ -12,15 +15,17 @@ from pathlib import Path
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QListView,
-                               QVBoxLayout, QWidget)
+                               QMessageBox, QVBoxLayout, QWidget)
 
 from digitpad.data.handwriting.samples import PersonalSample, SampleFileError
 from digitpad.data.handwriting.store import PersonalSamples
 from digitpad.gui.common.explain import explained_button
-from digitpad.gui.common.messages import plain_label, warn
+from digitpad.gui.common.messages import choose, plain_label, warn
 from digitpad.gui.common.observe import observe
 from digitpad.gui.common.save_path import ask_save_path
 from digitpad.gui.common.thumbnails import THUMBNAIL, digit_icon
+from digitpad.gui.handwriting.personalisation_panel import PersonalisationPanel, effect_text
+from digitpad.model.personal import SampleEffect
 from digitpad.session import Session
 
 SAMPLES_FILTER = "digitpad samples (*.npz);;All files (*)"
@@ -33,7 +38,17 @@ class SampleListModel(QAbstractListModel):
         self._digit: int | None = None
         self._shown: list[PersonalSample] = []
         self._icons: dict[str, QIcon] = {}
+        self._effects: dict[str, SampleEffect] = {}
         self.refresh()
+
+    def setEffects(self, effects: dict[str, SampleEffect]) -> None:
+        self._effects = dict(effects)
+        if self._shown:
+            self.dataChanged.emit(self.index(0), self.index(len(self._shown) - 1),
+                                  [Qt.ItemDataRole.ToolTipRole])
+
+    def effect(self, sample: PersonalSample) -> SampleEffect | None:
+        return self._effects.get(sample.sample_id)
 
     def setDigit(self, digit: int | None) -> None:
         self._digit = digit
@@ -73,7 +88,8 @@ class SampleListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return self._icon(sample)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Labelled {sample.label} on {sample.created[:10]}"
+            effect = effect_text(sample, self._effects.get(sample.sample_id))
+            return f"Labelled {sample.label} on {sample.created[:10]}." + (f"\n{effect}" if effect else "")
         return None
 
     def _icon(self, sample: PersonalSample) -> QIcon:
@@ -86,6 +102,8 @@ class SampleListModel(QAbstractListModel):
 class PersonalSamplesDialog(QDialog):
     loadSample = Signal(object)          # PersonalSample
     adaptRequested = Signal()
+    personaliseToggled = Signal(bool)
+    visibilityChanged = Signal(bool)     # shown (True) or hidden: effects are worked out only while shown
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,19 +112,34 @@ class PersonalSamplesDialog(QDialog):
         self._session = session
         self.model = SampleListModel(session.samples, self)
         layout = QVBoxLayout(self)
+        self.personalisationPanel = PersonalisationPanel(session.personalise)
+        self.personalisationPanel.personaliseToggled.connect(self.personaliseToggled)
+        self.personalisationPanel.resetRequested.connect(self.resetPersonalisation)
+        layout.addWidget(self.personalisationPanel)
         layout.addLayout(self._build_top())
         self.emptyLabel = QLabel("No samples yet. Draw a digit in the main window and press its key "
                                  "(or click its bar) to add it here.")
         self.emptyLabel.setWordWrap(True)
         layout.addWidget(self.emptyLabel)
         layout.addWidget(self._build_grid(), 1)
+        self.effectLabel = plain_label()
+        self.effectLabel.setObjectName("sampleEffect")
+        self.effectLabel.setWordWrap(True)
+        self.effectLabel.setToolTip("What the selected sample does to the readings")
+        self.effectLabel.setWhatsThis(
+            "A sample has a say in a drawing when the drawing's pattern in the last hidden layer is close "
+            "to the sample's. 'Decides' counts your other drawings that would be read differently without "
+            "this sample: forgetting it changes exactly those.")
+        self.effectLabel.setMinimumHeight(3 * self.effectLabel.fontMetrics().lineSpacing() + 2)
+        layout.addWidget(self.effectLabel)
         layout.addLayout(self._build_edit_row())
         layout.addLayout(self._build_bottom_row())
         for digit in range(10):
             QShortcut(QKeySequence(str(digit)), self.grid,
                       lambda chosen=digit: self.relabelSelected(chosen))
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.grid, self.deleteSelected)
-        self.resize(640, 520)
+        self.grid.selectionModel().currentChanged.connect(lambda *_: self._show_current_effect())
+        self.resize(680, 600)
         observe(self, session.samples_changed, self.refresh)
         self.refresh()
 
@@ -151,8 +184,9 @@ class PersonalSamplesDialog(QDialog):
                              "Double-click a sample to put it back on the canvas.")
         self.grid.setWhatsThis(
             "Every drawing you labelled, newest first, as the 28×28 picture the network saw. These are "
-            "your own training examples: adapting the model to your handwriting learns from them. A "
-            "sample with the wrong label teaches the wrong thing, so relabel or delete it.")
+            "your own training examples: instant personalisation reads drawings like them the way you "
+            "labelled them, and adapting the model to your handwriting learns from them. A sample with "
+            "the wrong label teaches the wrong thing, so relabel or forget it.")
         return self.grid
 
     def _build_edit_row(self) -> QHBoxLayout:
@@ -160,11 +194,16 @@ class PersonalSamplesDialog(QDialog):
         self.relabelCombo.setObjectName("relabelDigit")
         self.relabelCombo.addItems([str(digit) for digit in range(10)])
         self.relabelCombo.setToolTip("The digit to give the selected samples")
+        self.relabelCombo.setWhatsThis("Choose the right digit for samples that were labelled wrongly, then "
+                                       "press Relabel selected. A wrong label teaches the wrong thing.")
         relabel = explained_button("Relabel selected", self._relabel_with_combo,
                                    "Give the selected samples the digit chosen on the left",
                                    "Changes the label of the selected samples (a digit key does the same).")
-        delete = explained_button("Delete selected", self.deleteSelected, "Remove the selected samples (Delete)",
-                                  "Removes the selected samples for good.")
+        delete = explained_button("Forget selected", self.deleteSelected,
+                                  "Forget the selected samples: remove them and their say (Delete)",
+                                  "Removes the selected samples for good. Their say in the readings goes with "
+                                  "them at once, exactly: the drawings they decided are read as before.")
+        delete.setObjectName("forgetSelected")
         export = explained_button("Export…", self.chooseExport, "Save all your samples to one file",
                                   "Writes all your samples to a single file, to keep or to use on another "
                                   "computer.")
@@ -204,6 +243,61 @@ class PersonalSamplesDialog(QDialog):
         self.countsLabel.setText(f"<b>{total}</b> samples · " + "  ".join(
             f"{digit}: {count}" for digit, count in enumerate(counts)))
         self.emptyLabel.setVisible(total == 0)
+
+    # -- personalisation ---------------------------------------------------------
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.visibilityChanged.emit(True)
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self.visibilityChanged.emit(False)
+
+    @Slot(object)
+    def showEffects(self, effects: dict[str, SampleEffect]) -> None:
+        self.model.setEffects(effects)
+        self._show_current_effect()
+
+    def _show_current_effect(self) -> None:
+        index = self.grid.currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            self.effectLabel.setText("Select a sample to see what it does to the readings.")
+            return
+        sample = self.model.sample(index.row())
+        text = effect_text(sample, self.model.effect(sample)) or "Working out what it does…"
+        self.effectLabel.setText(f"This {sample.label}: {text}")
+
+    @Slot(object)
+    def showMnistMeasure(self, measure) -> None:
+        self.personalisationPanel.showMnistMeasure(measure)
+
+    @Slot(str)
+    def showNotes(self, notes: str) -> None:
+        self.personalisationPanel.showNotes(notes)
+
+    @Slot(float)
+    def showUpdateTime(self, seconds: float) -> None:
+        self.personalisationPanel.showUpdateTime(seconds)
+
+    @Slot()
+    def resetPersonalisation(self) -> bool:
+        """Forget every sample, after asking; True if they were forgotten."""
+        samples = self._session.samples
+        if not len(samples):
+            self.statusLabel.setText("There is nothing to forget: no samples yet.")
+            return False
+        forget = 0
+        answer = choose(self, QMessageBox.Icon.Warning, "Reset personalisation",
+                        f"Forget all {len(samples)} samples? They are deleted from My handwriting, and every "
+                        "drawing is read by the network alone again.\n\nUse Export first to keep a copy.",
+                        [("Forget all", QMessageBox.ButtonRole.DestructiveRole)],
+                        QMessageBox.StandardButton.Cancel)
+        if answer != forget:
+            return False
+        if self._change(self._session.delete_samples, [sample.sample_id for sample in samples.samples]):
+            self.statusLabel.setText("All samples forgotten: the network alone reads your drawings again.")
+            return True
+        return False
 
     def selectedIds(self) -> list[str]:
         return [self.model.sample(index.row()).sample_id for index in self.grid.selectionModel().selectedIndexes()]

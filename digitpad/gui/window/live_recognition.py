@@ -3,7 +3,9 @@ writes — while the pen moves, a reading starts at most every
 ``LIVE_PREDICTION_INTERVAL_MS`` after the start of the previous one (so the
 time a reading takes, with the views it updates, is part of the interval
 rather than added to it), at once when the pen lifts, when the drawing is
-changed otherwise and when the session's model changes. The reading goes
+changed otherwise and when the session's model or personal memory changes.
+It reads with the session's ``reader``: the model, or the personal memory
+over it when personalisation is on. The reading goes
 out by ``recognised``; for a number it follows the digit being written (the
 one under the pen), outlines every digit on the canvas and knows which
 strokes make up the digit being written, so that digit alone can be
@@ -48,6 +50,7 @@ class LiveRecognition(QObject):
         canvas.drawingChanged.connect(self._drawing_changed)
         canvas.strokeFinished.connect(self.recogniseNow)
         observe(self, session.model_changed, self.recogniseNow)
+        observe(self, session.personal_changed, self.recogniseNow)
 
     def number(self) -> NumberRecognition | None:
         """Everything read on the canvas, digit by digit."""
@@ -85,7 +88,7 @@ class LiveRecognition(QObject):
         self._since_reading.start()
         canvas = self._canvas
         widths = [stroke.width for stroke in canvas.strokes()]
-        number = read_canvas(self._session.model, canvas.inkView(), widths, canvas.deviceScale())
+        number = read_canvas(self._session.reader, canvas.inkView(), widths, canvas.deviceScale())
         self._number = number
         self._focused = self._focused_digit(number)
         if number is None or len(number) < 2:

@@ -28,6 +28,7 @@ from digitpad.gui.controllers.inside import InsideViews
 from digitpad.gui.controllers.lab import LabController
 from digitpad.gui.controllers.misclassified import MisclassifiedController
 from digitpad.gui.controllers.model_info import InfoController
+from digitpad.gui.controllers.personalisation import PersonalisationController
 from digitpad.gui.controllers.point_map import PointMapController
 from digitpad.gui.controllers.retrain import RetrainController
 from digitpad.gui.controllers.robustness import RobustnessController
@@ -98,14 +99,17 @@ class MainWindow(QMainWindow):
         self.checkpointFiles = CheckpointFiles(self, session)
         self.testSetEvaluation = TestSetEvaluation(self, session, settings, paths)
         self.misclassifiedController = MisclassifiedController(self, session, self.testSetEvaluation)
-        self.handwritingController = HandwritingController(self, session, self.canvas, self.liveRecognition)
+        self.personalisation = PersonalisationController(self, session, settings, paths)
+        self.handwritingController = HandwritingController(self, session, self.canvas, self.liveRecognition,
+                                                           self.personalisation, settings)
         self.adaptController = AdaptController(self, session, settings, paths)
         self.robustnessController = RobustnessController(self, session, settings, paths)
         self.retrainController = RetrainController(self, settings, paths)
         self.infoController = InfoController(self, session)
         self._controllers = [self.imageOpener, self.checkpointFiles, self.testSetEvaluation,
                              self.misclassifiedController, self.handwritingController, self.adaptController,
-                             self.robustnessController, self.retrainController, self.infoController]
+                             self.robustnessController, self.retrainController, self.infoController,
+                             self.personalisation]
         self.insideViews = InsideViews(self, session, settings, paths, self.liveRecognition)
         self._controllers.append(self.insideViews)
         self.labController = LabController(self, session, self.liveRecognition, settings, paths)

@@ -1,0 +1,115 @@
+"""Background job for instant personal learning: bring the personal memory
+in step with the saved samples (building it over the model in use the first
+time), read the MNIST anchors when asked — from this computer, never
+downloading them for this; the first label is learnt without waiting for
+them, and the memory is rebuilt with them by the next job — and, when My handwriting is open, list
+each sample's effect and measure the personalised model on the MNIST test
+digits. Nothing here touches a widget; the new memory goes back by signal
+and the window swaps it in, so reading never waits for teaching.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+from PySide6.QtCore import Signal
+
+from digitpad.data.handwriting.samples import PersonalSample
+from digitpad.data.mnist import MnistError, as_float_images
+from digitpad.data.mnist.dataset import load_mnist
+from digitpad.gui.common.background import CancellableWorker, Cancelled
+from digitpad.model.personal import SampleEffect
+from digitpad.model.personal_memory import PersonalMemory, anchor_digits
+from digitpad.nn import MLP
+
+
+@dataclass
+class PersonalUpdate:
+    """What one run of the worker found."""
+
+    memory: PersonalMemory
+    seconds: float                                   # from the samples to a memory that reads them
+    effects: dict[str, SampleEffect] | None = None   # asked for only while My handwriting is open
+    mnist: tuple[float, float, int] | None = None    # (personalised, network, readings changed)
+    anchors: tuple[np.ndarray, np.ndarray] | None = None
+    anchors_tried: bool = False
+    test_set: tuple[np.ndarray, np.ndarray] | None = None
+    notes: list[str] = field(default_factory=list)   # why something could not be done
+
+
+@dataclass
+class MnistAtHand:
+    """Where MNIST may be read from without asking (nothing is downloaded),
+    and what was read of it before, so it is read once a session."""
+
+    data_dir: Path | None
+    cache_dir: Path | None
+    anchors: tuple[np.ndarray, np.ndarray] | None = None
+    anchors_tried: bool = False
+    test_set: tuple[np.ndarray, np.ndarray] | None = None
+
+
+class PersonalWorker(CancellableWorker):
+    memoryReady = Signal(object)    # PersonalUpdate with the new memory, as soon as it is taught
+    succeeded = Signal(object)      # the same, with the effects and the MNIST measure asked for
+
+    expected_errors = (MnistError, ValueError)
+    task = "Learning your handwriting"
+
+    def __init__(self, model: MLP, base: PersonalMemory | None, samples: Sequence[PersonalSample],
+                 mnist: MnistAtHand, load_anchors: bool = False, effects: bool = False,
+                 measure: bool = False) -> None:
+        super().__init__()
+        self._model, self._base_memory, self._samples = model, base, list(samples)
+        self._mnist, self._load_anchors = mnist, load_anchors
+        self._effects, self._measure = effects, measure
+
+    def _read(self, split: str) -> tuple[np.ndarray, np.ndarray]:
+        return load_mnist(split, self._mnist.data_dir, download=False, cache_dir=self._mnist.cache_dir)
+
+    def _read_anchors(self, update: PersonalUpdate) -> None:
+        if self._load_anchors and update.anchors is None:
+            update.anchors_tried = True
+            try:
+                update.anchors = anchor_digits(*self._read("train"))
+            except MnistError:
+                update.notes.append("the MNIST training digits are not on this computer, so your samples "
+                                    "are not kept away from other people's digits")
+
+    def _base(self, update: PersonalUpdate) -> PersonalMemory:
+        """The memory to update: the current one, or a new one over the model
+        (with the anchors, when they are at hand)."""
+        base = self._base_memory
+        if base is None or base.model is not self._model or (update.anchors is not None and not base.has_anchors):
+            base = PersonalMemory.empty(self._model, update.anchors)
+        return base
+
+    def work(self) -> None:
+        update = PersonalUpdate(memory=None, seconds=0.0, anchors=self._mnist.anchors,
+                                anchors_tried=self._mnist.anchors_tried, test_set=self._mnist.test_set)
+        self._read_anchors(update)
+        started = time.perf_counter()
+        base = self._base(update)
+        update.memory = base if base.matches(self._samples) else base.updated(self._samples)
+        update.seconds = time.perf_counter() - started
+        self.memoryReady.emit(update)
+        # The memory is what matters; the rest is for a window that is open,
+        # and gives way to Cancel (a newer label, or the window closing).
+        if self._effects:
+            update.effects = update.memory.effects(stop=self.isCancelRequested)
+        if self.isCancelRequested():
+            raise Cancelled
+        if self._measure:
+            if update.test_set is None:
+                try:
+                    images, labels = self._read("test")
+                    update.test_set = (as_float_images(images), labels.astype(np.int64))
+                except MnistError:
+                    update.notes.append("the MNIST test digits are not on this computer")
+            if update.test_set is not None and not self.isCancelRequested():
+                update.mnist = update.memory.layer.mnist_accuracy(*update.test_set)
+        self.succeeded.emit(update)
