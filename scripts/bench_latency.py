@@ -18,7 +18,13 @@ Two measurements:
   two updates, and how late pen events were handled (the pen's
   responsiveness).
 
+With --personal-samples N, N MNIST training digits are first saved as the
+user's own samples (read from --data-dir or the usual search, never
+downloaded), so every reading goes through the personal memory over them;
+the time from one more label to a memory that reads it is reported too.
+
     python scripts/bench_latency.py [--checkpoint PATH] [--scale 1] [--no-views] [--digits 10]
+                                    [--personal-samples 5000 [--data-dir DIR]]
 """
 
 from __future__ import annotations
@@ -116,7 +122,7 @@ def measure_latency(app, window, model, watch, digits):
 
     canvas = window.canvas
     times = {name: [] for name in ("total", "reading", "repaint", "segmentation", "preprocess", "forward",
-                                   "trace", "attribution")}
+                                   "personal", "trace", "attribution")}
     for digit in range(digits):
         canvas.clear()
         height = canvas.height() * 0.65
@@ -146,7 +152,9 @@ def measure_latency(app, window, model, watch, digits):
                     times[name].append(time.perf_counter() - started)
                 image = prepare_for_network(ink)
                 probabilities = None
+                reader = window.session().reader
                 for name, work in (("forward", lambda: model.predict_proba(image)),
+                                   ("personal", lambda: reader.predict_proba(image)),
                                    ("trace", lambda: trace(model, image)),
                                    ("attribution", lambda: explain_answer(model, image, probabilities))):
                     started = time.perf_counter()
@@ -207,6 +215,34 @@ def measure_drawing(app, window, watch, digits):
     return rates, gaps, lags, painted
 
 
+def add_personal_samples(app, window, count, data_dir):
+    """Save ``count`` MNIST training digits as the user's samples, wait for the
+    memory to learn them; returns the seconds from one more label to a memory
+    that reads it."""
+    from digitpad.data.mnist import load_mnist
+
+    images, labels = load_mnist("train", data_dir, download=False)
+    chosen = np.random.default_rng(0).choice(len(labels), count + 1, replace=False)
+    session = window.session()
+    for index in chosen[:-1]:
+        session.samples.add(int(labels[index]), images[index])      # one event for all, below
+    session.samples_changed.emit()
+
+    def wait_for_memory():
+        deadline = time.perf_counter() + 600
+        while time.perf_counter() < deadline and not (
+                session.personal is not None and session.personal.matches(session.samples.samples)
+                and session.personal.has_anchors and not window.personalisation.isRunning()):
+            app.processEvents()
+            time.sleep(0.001)
+
+    wait_for_memory()
+    started = time.perf_counter()
+    session.add_sample(int(labels[chosen[-1]]), images[chosen[-1]])
+    wait_for_memory()
+    return time.perf_counter() - started
+
+
 def report(window, model, names, times, drawing):
     canvas = window.canvas
     height, width = canvas.image().shape
@@ -218,6 +254,9 @@ def report(window, model, names, times, drawing):
     print(f"    splitting the ink into digits (segment_digits):   {describe(times['segmentation'])}")
     print(f"    MNIST-style preprocessing (prepare_for_network):  {describe(times['preprocess'])}")
     print(f"    forward pass:                                     {describe(times['forward'])}")
+    if window.session().reader is not model:
+        print(f"    forward pass and personal memory ({len(window.session().personal):,} samples): "
+              f"{describe(times['personal'])}")
     if len(names) > 2:
         print(f"    trace through every layer:                        {describe(times['trace'])}")
         print(f"    why this answer (attribution of two digits):      {describe(times['attribution'])}")
@@ -239,6 +278,9 @@ def main() -> int:
     parser.add_argument("--no-views", action="store_true", help="only the bars and the preview, as before the views")
     parser.add_argument("--digits", type=int, default=10, choices=range(1, 11), metavar="1..10",
                         help="how many digits to write (0 to 9, in order)")
+    parser.add_argument("--personal-samples", type=int, default=0, metavar="N",
+                        help="read through a personal memory of N saved samples (MNIST training digits)")
+    parser.add_argument("--data-dir", type=Path, help="MNIST folder for --personal-samples")
     args = parser.parse_args()
     os.environ["QT_SCALE_FACTOR"] = args.scale
 
@@ -254,9 +296,15 @@ def main() -> int:
         watched += open_views(app, window)
         names += ["network view", "why this answer", "unit detail"]
     watch = PaintWatch(watched)
+    label_seconds = None
+    if args.personal_samples:
+        label_seconds = add_personal_samples(app, window, args.personal_samples, args.data_dir)
     times = measure_latency(app, window, model, watch, args.digits)
     drawing = measure_drawing(app, window, watch, args.digits)
     report(window, model, names, times, drawing)
+    if label_seconds is not None:
+        print(f"One more label to a memory that reads it, with {args.personal_samples:,} samples: "
+              f"{label_seconds * 1e3:.0f} ms")
     window.close()
     return 0
 

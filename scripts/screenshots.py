@@ -347,6 +347,10 @@ def main() -> int:
         window.labelDrawing(label)
     window.handwritingController.show()
     samples = window.handwritingController.dialog()
+    # With what instant personalisation made of the samples: the MNIST check and each one's effect.
+    wait_until(app, lambda: "network alone" in samples.personalisationPanel.mnistLabel.text()
+               and samples.model.effect(samples.model.sample(0)) is not None)
+    samples.grid.setCurrentIndex(samples.model.index(0))
     app.processEvents()
     samples.grab().save(str(args.output_dir / "my-handwriting.png"))
     samples.close()
