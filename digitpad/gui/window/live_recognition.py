@@ -9,7 +9,8 @@ over it when personalisation is on. The reading goes
 out by ``recognised``; for a number it follows the digit being written (the
 one under the pen), outlines every digit on the canvas and knows which
 strokes make up the digit being written, so that digit alone can be
-labelled.
+labelled. When the user's samples decided the digit in the bars (the
+network alone reads another one), ``personalNote`` says so.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class LiveRecognition(QObject):
     # What was read (a NumberRecognition, None for no digit) and the index of
     # the digit being written in it.
     recognised = Signal(object, int)
+    personalNote = Signal(str)      # "" unless the user's samples changed the digit in the bars
 
     def __init__(self, canvas: DrawingCanvas, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -98,6 +100,18 @@ class LiveRecognition(QObject):
             canvas.outlineDigits(number.boxes, [f"{digit.digit}  {percent(digit.confidence, 0)}"
                                                 for digit in number.digits])
         self.recognised.emit(number, self._focused)
+        self.personalNote.emit(self._personal_note())
+
+    def _personal_note(self) -> str:
+        recognition, session = self.recognition(), self._session
+        if recognition is None or session.reader is session.model:
+            return ""
+        alone = session.model.predict_proba(recognition.mnist_image[None])[0]
+        digit = int(alone.argmax())
+        if digit == recognition.digit:
+            return ""
+        return (f"Read with your samples: the network alone reads {digit} "
+                f"({percent(float(alone[digit]), 0)}).")
 
     def _focused_digit(self, number: NumberRecognition | None) -> int:
         """Index of the digit under the newest stroke's last point (else the last digit)."""

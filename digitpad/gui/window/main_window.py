@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
 
     def _connect_parts(self) -> None:
         self.liveRecognition.recognised.connect(self.resultPanel.showReading)
+        self.liveRecognition.personalNote.connect(self.resultPanel.showPersonalNote)
         self.resultPanel.digitClicked.connect(self.labelDrawing)
         self.canvas.fileDropped.connect(self.openImage)
         self.statusBar().addPermanentWidget(self.modelStatus)

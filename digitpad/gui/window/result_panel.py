@@ -2,7 +2,8 @@
 digit by digit) in large type with how sure the network is, the 28x28
 picture the network sees and its ten probability bars. For a number the
 picture and the bars show the digit being written. Clicking a bar asks to
-label the drawing as that digit (``digitClicked``).
+label the drawing as that digit (``digitClicked``). A note under the answer
+says when the user's own samples decided it.
 """
 
 from __future__ import annotations
@@ -69,6 +70,18 @@ class ResultPanel(QWidget):
             "orange digit with a question mark means no digit got much more than half the probability, "
             "so the network is unsure — often because the drawing looks like two digits. A number is "
             "read digit by digit, each with its own confidence.")
+        self.personalLabel = QLabel()
+        self.personalLabel.setObjectName("personalNote")
+        self.personalLabel.setTextFormat(Qt.TextFormat.PlainText)
+        self.personalLabel.setWordWrap(True)
+        self.personalLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.personalLabel.setStyleSheet("color: #2a6fb0")
+        self.personalLabel.setToolTip("Your labelled samples decided this answer")
+        self.personalLabel.setWhatsThis(
+            "This drawing is close to one you labelled, so it is read the way you labelled that one "
+            "(instant personalisation). The network on its own would answer differently. Model → My "
+            "handwriting shows your samples and can switch this off.")
+        self.personalLabel.setVisible(False)
         self.inputPreview = InputPreview()
         self.inputPreview.setFixedSize(168, 168)
         self.inputPreview.setWhatsThis(
@@ -80,11 +93,12 @@ class ResultPanel(QWidget):
         self.probabilityBars.setWhatsThis(
             "The network's output: ten probabilities, one per digit, adding up to 100%. The longest "
             "bar is the answer. Click a bar (or press a digit key) when the answer is wrong: the "
-            "drawing is saved under that digit in My handwriting, and the model can later be adapted "
-            "to your handwriting.")
+            "drawing is saved under that digit in My handwriting and learnt at once, so the next "
+            "drawing like it is read as that digit.")
         self.probabilityBars.digitClicked.connect(self.digitClicked)
         layout = QVBoxLayout(self)
         layout.addWidget(self.resultLabel)
+        layout.addWidget(self.personalLabel)
         layout.addWidget(_caption("What the network sees"))
         layout.addWidget(self.inputPreview, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(8)
@@ -101,3 +115,8 @@ class ResultPanel(QWidget):
         self.inputPreview.setImage(None if recognition is None else recognition.mnist_image)
         self.probabilityBars.setProbabilities(None if recognition is None else recognition.probabilities)
         self.resultLabel.setText(result_html(number))
+
+    @Slot(str)
+    def showPersonalNote(self, note: str) -> None:
+        self.personalLabel.setText(note)
+        self.personalLabel.setVisible(bool(note))
