@@ -38,3 +38,22 @@ def test_the_labelling_benchmark_runs(tmp_path):
         capture_output=True, text=True, timeout=300, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert completed.returncode == 0, completed.stderr
     assert "Labelling in the window" in completed.stdout and "Rewriting the whole set" in completed.stdout
+
+
+def test_the_styles_benchmark_runs_and_names_every_style(mnist_dir):
+    completed = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "scripts" / "bench_styles.py"), "--data-dir", str(mnist_dir),
+         "--per-style", "10"], capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    for name in ("slashed 0", "long flag", "one-stroke 4", "crossed 7", "curled tail", "slowly sampled pen",
+                 "thick pen", "template: open 4", "plain MNIST test"):
+        assert name in completed.stdout, name
+
+
+def test_the_latency_benchmark_reads_through_a_personal_memory(mnist_dir):
+    completed = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "scripts" / "bench_latency.py"), "--no-views", "--digits", "1",
+         "--personal-samples", "50", "--data-dir", str(mnist_dir)],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert completed.returncode == 0, completed.stderr
+    assert "personal memory (51 samples)" in completed.stdout and "One more label" in completed.stdout

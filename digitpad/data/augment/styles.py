@@ -164,3 +164,5 @@ STYLE_CHANGES = {0: add_slash, 1: add_flag, 4: round_corners, 7: add_crossbar, 9
 # world; the slashed zero, the curled 9 and the one-stroke 4 are one
 # writer's habit in a few.
 STYLE_SHARE = {0: 0.3, 1: 1.0, 4: 0.3, 7: 1.0, 9: 0.3}
+STYLE_NAMES = {0: "slashed 0 (Ø)", 1: "continental 1, long flag", 4: "one-stroke 4, round corners",
+               7: "crossed 7", 9: "9 with a curled tail"}
