@@ -277,11 +277,27 @@ class PersonalLayer:
         reaches, changes = counts
         return [self._effect(index, reaches, changes) for index in range(self._count)]
 
-    def mnist_accuracy(self, images: np.ndarray, labels: np.ndarray) -> tuple[float, float, int]:
+    def readings(self, features: np.ndarray, network: np.ndarray) -> np.ndarray:
+        """Personalised probabilities ``(N, 10)`` from what ``features`` returned
+        for N images: unit features ``(N, units)`` and the network's ``(N, 10)``
+        (so features computed once can be read again after every label)."""
+        return self._blend(network, self._weights(features)) if self._count else network
+
+    def mnist_accuracy(self, images: np.ndarray, labels: np.ndarray, stop=None) -> tuple[float, float, int] | None:
         """Accuracy ``(personalised, network)`` on ``(N, 784)`` images with
-        ``(N,)`` labels, and how many of the N readings the samples changed."""
-        features, network = self.features(images)
-        personal = self._blend(network, self._weights(features)) if self._count else network
+        ``(N,)`` labels, and how many of the N readings the samples changed;
+        None if ``stop()`` turned true between chunks of 1,000."""
+        return self.accuracy_from_features(*self.features(images), labels, stop)
+
+    def accuracy_from_features(self, features: np.ndarray, network: np.ndarray, labels: np.ndarray,
+                               stop=None) -> tuple[float, float, int] | None:
+        """``mnist_accuracy`` from ``features(images)``, computed once before."""
+        parts = []
+        for start in range(0, len(network), 1000):
+            if stop is not None and stop():
+                return None
+            parts.append(self.readings(features[start:start + 1000], network[start:start + 1000]))
+        personal = np.concatenate(parts) if parts else network
         labels = np.asarray(labels)
         changed = int((personal.argmax(axis=1) != network.argmax(axis=1)).sum())
         return (float((personal.argmax(axis=1) == labels).mean()),

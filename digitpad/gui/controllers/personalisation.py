@@ -4,9 +4,11 @@ model change, the personal memory is brought in step in the background
 the canvas uses it — a label is learnt in milliseconds, without Adapt. At
 start the memory is built from the samples saved before. Changes that
 arrive while an update runs are gathered into one more update after it.
-While My handwriting is open the updates also list each sample's effect
-and measure the personalised model on the MNIST test digits, which go out
-by ``effectsReady`` and ``mnistMeasured``.
+While My handwriting is open, and once the labels pause for
+``EXPLAIN_AFTER_MS``, a second kind of job lists each sample's effect and
+measures the personalised model on the MNIST test digits (``effectsReady``,
+``mnistMeasured``); a new label cancels it, so explaining never delays
+learning.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ from digitpad.gui.handwriting.personal_worker import MnistAtHand, PersonalUpdate
 from digitpad.gui.settings import AppSettings
 from digitpad.session import Session
 
+# Explaining thousands of samples takes seconds of both cores: it waits
+# until the user has stopped labelling for this long.
+EXPLAIN_AFTER_MS = 600
+
 
 class PersonalisationController(Controller):
     updated = Signal(float)         # seconds from the samples to a memory that reads them
@@ -38,10 +44,16 @@ class PersonalisationController(Controller):
         self._task.finished.connect(self._ended)
         self._pending = False
         self._explaining = False        # the running job has handed over its memory
+        self._explained = None          # the memory whose effects were shown last
+        self._update: PersonalUpdate | None = None
         self._watchers = 0              # open windows that show effects and the MNIST measure
         self._mnist: MnistAtHand | None = None
         self._last_label_seen = len(session.samples)
         self.notes = ""
+        self._explain_timer = QTimer(self)
+        self._explain_timer.setSingleShot(True)
+        self._explain_timer.setInterval(EXPLAIN_AFTER_MS)
+        self._explain_timer.timeout.connect(self._explain)
         observe(self, session.samples_changed, self.schedule)
         observe(self, session.model_changed, self.schedule)
         # The samples saved before are taught once the window is up.
@@ -54,17 +66,22 @@ class PersonalisationController(Controller):
         """A window that shows effects and the MNIST measure opened (or closed)."""
         self._watchers = max(0, self._watchers + (1 if watching else -1))
         if watching:
-            self.schedule()
+            self._explained = None
+            self._explain_timer.start(0)
 
     @Slot()
     def schedule(self) -> None:
         """Bring the memory in step now, or right after the update under way."""
+        self._explain_timer.stop()
         if self._task.isRunning():
             self._pending = True
             if self._explaining:
                 self._task.cancel()     # effects of samples about to change: start over with them
             return
-        self._pending = False
+        self._start(explain=False)
+
+    def _start(self, explain: bool) -> None:
+        self._pending = self._explaining = False
         session = self._session
         configured = self._settings.mnist_dir() or None
         data_dir = Path(configured) if configured else None
@@ -75,18 +92,23 @@ class PersonalisationController(Controller):
         # learnt without them, and they come with the next job.
         load_anchors = (len(session.samples) > 0 and mnist.anchors is None and not mnist.anchors_tried
                         and session.personal is not None and len(session.personal) > 0)
-        watched = self._watchers > 0
         worker = PersonalWorker(session.model, session.personal, session.samples.samples, mnist,
-                                load_anchors=load_anchors, effects=watched, measure=watched)
-        self._explaining = False
+                                load_anchors=load_anchors, explain=explain)
         worker.memoryReady.connect(self._memory_ready)
-        worker.succeeded.connect(self._succeeded)
+        worker.succeeded.connect(self._explained_now)
         worker.failed.connect(lambda message: self.failed.emit("Cannot learn your handwriting", message))
         self._task.start(worker)
 
+    @Slot()
+    def _explain(self) -> None:
+        memory = self._session.personal
+        if (self._watchers and not self._task.isRunning() and memory is not None
+                and memory is not self._explained):
+            self._start(explain=True)
+
     @Slot(object)
     def _memory_ready(self, update: PersonalUpdate) -> None:
-        self._explaining = True
+        self._explaining, self._update = True, update
         mnist = self._mnist
         mnist.anchors, mnist.anchors_tried = update.anchors, update.anchors_tried
         self._show_notes(update)
@@ -94,8 +116,8 @@ class PersonalisationController(Controller):
             self._pending = True        # the anchors come with the next job
         if self._pending:
             self._task.cancel()
-        if not self._session.set_personal(update.memory):
-            return              # taught over a model no longer in use: the next update follows
+        if update.memory is self._session.personal or not self._session.set_personal(update.memory):
+            return              # nothing new, or taught over a model no longer in use
         self.updated.emit(update.seconds)
         count = len(self._session.samples)
         if count > self._last_label_seen and self._session.personalise:
@@ -105,13 +127,12 @@ class PersonalisationController(Controller):
         self._last_label_seen = count
 
     @Slot(object)
-    def _succeeded(self, update: PersonalUpdate) -> None:
-        self._mnist.test_set = update.test_set
+    def _explained_now(self, update: PersonalUpdate) -> None:
         self._show_notes(update)
         if update.memory is not self._session.personal:
             return
-        if update.effects is not None:
-            self.effectsReady.emit(update.effects)
+        self._explained = update.memory
+        self.effectsReady.emit(update.effects)
         if update.mnist is not None:
             self.mnistMeasured.emit(update.mnist)
 
@@ -123,9 +144,15 @@ class PersonalisationController(Controller):
 
     @Slot()
     def _ended(self) -> None:
+        if self._update is not None:
+            # What the job read of MNIST is kept, even when it was cancelled.
+            self._mnist.test_set, self._mnist.test_features = self._update.test_set, self._update.test_features
         if self._pending:
             self.schedule()
+        elif self._watchers:
+            self._explain_timer.start()
 
     def stopAndWait(self) -> None:
         self._pending = False
+        self._explain_timer.stop()
         self._task.stopAndWait()

@@ -2,8 +2,9 @@
 in step with the saved samples (building it over the model in use the first
 time), read the MNIST anchors when asked — from this computer, never
 downloading them for this; the first label is learnt without waiting for
-them, and the memory is rebuilt with them by the next job — and, when My handwriting is open, list
-each sample's effect and measure the personalised model on the MNIST test
+them, and the memory is rebuilt with them by the next job — and, when
+asked to explain (for My handwriting, once the labels pause), list each
+sample's effect and measure the personalised model on the MNIST test
 digits. Nothing here touches a widget; the new memory goes back by signal
 and the window swaps it in, so reading never waits for teaching.
 """
@@ -38,6 +39,7 @@ class PersonalUpdate:
     anchors: tuple[np.ndarray, np.ndarray] | None = None
     anchors_tried: bool = False
     test_set: tuple[np.ndarray, np.ndarray] | None = None
+    test_features: tuple[MLP, np.ndarray, np.ndarray] | None = None
     notes: list[str] = field(default_factory=list)   # why something could not be done
 
 
@@ -51,6 +53,9 @@ class MnistAtHand:
     anchors: tuple[np.ndarray, np.ndarray] | None = None
     anchors_tried: bool = False
     test_set: tuple[np.ndarray, np.ndarray] | None = None
+    # The test digits' features for one model, so each measure after a label
+    # only compares them with the samples: (model, features, network readings).
+    test_features: tuple[MLP, np.ndarray, np.ndarray] | None = None
 
 
 class PersonalWorker(CancellableWorker):
@@ -61,12 +66,10 @@ class PersonalWorker(CancellableWorker):
     task = "Learning your handwriting"
 
     def __init__(self, model: MLP, base: PersonalMemory | None, samples: Sequence[PersonalSample],
-                 mnist: MnistAtHand, load_anchors: bool = False, effects: bool = False,
-                 measure: bool = False) -> None:
+                 mnist: MnistAtHand, load_anchors: bool = False, explain: bool = False) -> None:
         super().__init__()
         self._model, self._base_memory, self._samples = model, base, list(samples)
-        self._mnist, self._load_anchors = mnist, load_anchors
-        self._effects, self._measure = effects, measure
+        self._mnist, self._load_anchors, self._explain = mnist, load_anchors, explain
 
     def _read(self, split: str) -> tuple[np.ndarray, np.ndarray]:
         return load_mnist(split, self._mnist.data_dir, download=False, cache_dir=self._mnist.cache_dir)
@@ -80,6 +83,21 @@ class PersonalWorker(CancellableWorker):
                 update.notes.append("the MNIST training digits are not on this computer, so your samples "
                                     "are not kept away from other people's digits")
 
+    def _measure(self, update: PersonalUpdate) -> tuple[float, float, int] | None:
+        """The personalised model and the network alone on the MNIST test digits."""
+        if update.test_set is None:
+            try:
+                images, labels = self._read("test")
+                update.test_set = (as_float_images(images), labels.astype(np.int64))
+            except MnistError:
+                update.notes.append("the MNIST test digits are not on this computer")
+                return None
+        layer = update.memory.layer
+        if update.test_features is None or update.test_features[0] is not self._model:
+            update.test_features = (self._model, *layer.features(update.test_set[0]))
+        _, features, network = update.test_features
+        return layer.accuracy_from_features(features, network, update.test_set[1], stop=self.isCancelRequested)
+
     def _base(self, update: PersonalUpdate) -> PersonalMemory:
         """The memory to update: the current one, or a new one over the model
         (with the anchors, when they are at hand)."""
@@ -89,27 +107,23 @@ class PersonalWorker(CancellableWorker):
         return base
 
     def work(self) -> None:
-        update = PersonalUpdate(memory=None, seconds=0.0, anchors=self._mnist.anchors,
-                                anchors_tried=self._mnist.anchors_tried, test_set=self._mnist.test_set)
+        mnist = self._mnist
+        update = PersonalUpdate(memory=None, seconds=0.0, anchors=mnist.anchors, anchors_tried=mnist.anchors_tried,
+                                test_set=mnist.test_set, test_features=mnist.test_features)
         self._read_anchors(update)
         started = time.perf_counter()
         base = self._base(update)
         update.memory = base if base.matches(self._samples) else base.updated(self._samples)
         update.seconds = time.perf_counter() - started
         self.memoryReady.emit(update)
-        # The memory is what matters; the rest is for a window that is open,
-        # and gives way to Cancel (a newer label, or the window closing).
-        if self._effects:
-            update.effects = update.memory.effects(stop=self.isCancelRequested)
+        if not self._explain:
+            return
+        # The rest is for an open window: it gives way to Cancel (a newer
+        # label, or the window closing) between chunks.
+        update.effects = update.memory.effects(stop=self.isCancelRequested)
+        if update.effects is None:
+            raise Cancelled
+        update.mnist = self._measure(update)
         if self.isCancelRequested():
             raise Cancelled
-        if self._measure:
-            if update.test_set is None:
-                try:
-                    images, labels = self._read("test")
-                    update.test_set = (as_float_images(images), labels.astype(np.int64))
-                except MnistError:
-                    update.notes.append("the MNIST test digits are not on this computer")
-            if update.test_set is not None and not self.isCancelRequested():
-                update.mnist = update.memory.layer.mnist_accuracy(*update.test_set)
         self.succeeded.emit(update)
