@@ -57,3 +57,12 @@ def test_the_latency_benchmark_reads_through_a_personal_memory(mnist_dir):
         capture_output=True, text=True, timeout=300, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert completed.returncode == 0, completed.stderr
     assert "personal memory (51 samples)" in completed.stdout and "One more label" in completed.stdout
+
+
+def test_the_adapt_benchmark_runs(mnist_dir):
+    completed = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "scripts" / "bench_adapt.py"), "--data-dir", str(mnist_dir),
+         "--writers", "squeezed", "--samples", "3", "--measure", "2", "--set", "epochs=1",
+         "--set", "mnist_digits=500"], capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    assert "squeezed" in completed.stdout and "pooled" in completed.stdout.lower()

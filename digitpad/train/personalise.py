@@ -4,9 +4,9 @@ The real mechanism does not exist yet, so the simulation runs against a
 small interface, ``Personaliser`` — ``teach(images, labels)`` with the 28x28
 images the network saw and their digits, then ``predict_proba(images)`` as a
 model would — with three implementations: "none" (the model as it is),
-"adapt" (today's Adapt to my handwriting fine-tune on the taught digits,
+"adapt" (the Adapt to my handwriting fine-tune on the taught digits,
 mixed with MNIST as the app does it; it needs the MNIST training set and takes
-about 11 s per writer and condition on a 2-core CPU) and "nearest-mean", a
+a few seconds per writer and condition on a 2-core CPU) and "nearest-mean", a
 stand-in for an instant mechanism: the mean last-hidden-layer activity of
 each taught digit is its prototype, and the network's probabilities are
 blended half and half with a softmax over the cosine similarity to the

@@ -7,7 +7,11 @@ from digitpad.data.ink.digit_templates import random_ink
 from digitpad.data.ink.network_input import prepare_for_network
 from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
 from digitpad.train.adapt import AdaptConfig, adapt_to_handwriting, holdout_split
+from digitpad.train.callbacks import Callback
 from digitpad.train.robustness import perturbation_curve, robustness_report
+from digitpad.train.status import RunStatus
+from digitpad.train.writers import Condition, replay
+from tests.model.odd_writers import odd_writers
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +50,56 @@ def test_adaptation_teaches_a_style_without_forgetting_mnist(model, mnist_test_s
         np.testing.assert_array_equal(value, weights_before[name])
     with pytest.raises(ValueError, match="at least"):
         adapt_to_handwriting(model, taught[:3], np.ones(3, np.int64), mnist_train, None)
+
+
+def odd_writer_images(writer, per_digit, seed):
+    """``per_digit`` of every digit by a synthetic odd writer, drawn big through
+    the canvas path: ``(N, 784)`` network inputs and ``(N,)`` labels."""
+    digits = odd_writers(per_digit, seed, (writer,))
+    return (replay(digits, Condition(22.0, 250.0)).images.reshape(len(digits), -1),
+            np.array([digit.label for digit in digits], np.int64))
+
+
+def test_adapting_fixes_most_of_an_odd_writers_other_digits(model, mnist_test_split):
+    images, labels = mnist_test_split
+    mnist_train = (images[:3000], labels[:3000])
+    mnist_test = (images[5000:7000], labels[5000:7000])
+    weights_before = model.state_dict()
+    errors_before = errors_after = 0
+    for writer in ("squeezed", "top-heavy"):            # the two the model reads worst
+        taught, taught_labels = odd_writer_images(writer, 8, 0)
+        fresh, fresh_labels = odd_writer_images(writer, 10, 1)      # other digits, never taught
+        result = adapt_to_handwriting(model, taught, taught_labels, mnist_train, mnist_test,
+                                      AdaptConfig(mnist_digits=3000))
+        before = int((model.predict(fresh) != fresh_labels).sum())
+        after = int((result.model.predict(fresh) != fresh_labels).sum())
+        assert before >= 10 and after < before / 2, (writer, before, after)
+        errors_before, errors_after = errors_before + before, errors_after + after
+        assert result.after["personal_holdout"] > result.before["personal_holdout"]
+        assert result.after["mnist_test"] >= result.before["mnist_test"] - 0.003
+        assert result.model.temperature == model.temperature
+    assert errors_after <= errors_before / 4
+    for name, value in model.state_dict().items():          # the input model is untouched
+        np.testing.assert_array_equal(value, weights_before[name])
+
+
+class StopAfterFirstBatch(Callback):
+    def on_batch_end(self, trainer, batch, logs) -> None:
+        trainer.stop_training = True
+
+
+def test_a_callback_stops_adapting_within_one_batch(model, mnist_test_split):
+    images, labels = mnist_test_split
+    taught, taught_labels = odd_writer_images("wide", 2, 0)
+    weights_before = model.state_dict()
+    trainers = []
+    result = adapt_to_handwriting(model, taught, taught_labels, (images[:3000], labels[:3000]), None,
+                                  AdaptConfig(mnist_digits=3000), callbacks=[StopAfterFirstBatch()],
+                                  on_trainer=trainers.append)
+    assert result.status == RunStatus.STOPPED and result.after == {}
+    assert trainers[0].global_step == 1 and trainers[0].batches_per_epoch > 1
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, weights_before[name])
 
 
 def test_perturbation_curves_behave(model, mnist_test_split):
