@@ -1,13 +1,15 @@
 """Every control explains itself to a learner: a short tooltip for the
 pointer and a longer "What's This?" text saying what it does and why.
-These helpers set both at once.
+These helpers set both at once — on any widget, on a new push button, and
+on a new note (a plain-text label that wraps).
 """
 
 from __future__ import annotations
 
 from typing import Callable, TypeVar
 
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 Widget = TypeVar("Widget", bound=QWidget)
 
@@ -24,3 +26,17 @@ def explained_button(text: str, slot: Callable, tip: str, whats_this: str) -> QP
     button = explain(QPushButton(text), tip, whats_this)
     button.clicked.connect(slot)
     return button
+
+
+def explained_note(object_name: str, tip: str, whats_this: str, lines: int = 1, text: str = "") -> QLabel:
+    """A plain-text label that wraps, named ``object_name``, with room for
+    ``lines`` lines (a wrapped label in a layout is otherwise given one
+    line's height and cut off), explaining itself."""
+    label = explain(QLabel(), tip, whats_this)
+    label.setObjectName(object_name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setText(text)
+    if lines > 1:
+        label.setMinimumHeight(lines * label.fontMetrics().lineSpacing() + 2)
+    return label

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QLa
 
 from digitpad.data.handwriting.samples import PersonalSample, SampleFileError
 from digitpad.data.handwriting.store import PersonalSamples
-from digitpad.gui.common.explain import explained_button
+from digitpad.gui.common.explain import explained_button, explained_note
 from digitpad.gui.common.messages import choose, plain_label, warn
 from digitpad.gui.common.observe import observe
 from digitpad.gui.common.save_path import ask_save_path
@@ -122,15 +122,11 @@ class PersonalSamplesDialog(QDialog):
         self.emptyLabel.setWordWrap(True)
         layout.addWidget(self.emptyLabel)
         layout.addWidget(self._build_grid(), 1)
-        self.effectLabel = plain_label()
-        self.effectLabel.setObjectName("sampleEffect")
-        self.effectLabel.setWordWrap(True)
-        self.effectLabel.setToolTip("What the selected sample does to the readings")
-        self.effectLabel.setWhatsThis(
+        self.effectLabel = explained_note(
+            "sampleEffect", "What the selected sample does to the readings",
             "A sample has a say in a drawing when the drawing's pattern in the last hidden layer is close "
             "to the sample's. 'Decides' counts your other drawings that would be read differently without "
-            "this sample: forgetting it changes exactly those.")
-        self.effectLabel.setMinimumHeight(3 * self.effectLabel.fontMetrics().lineSpacing() + 2)
+            "this sample: forgetting it changes exactly those.", lines=3)
         layout.addWidget(self.effectLabel)
         layout.addLayout(self._build_edit_row())
         layout.addLayout(self._build_bottom_row())

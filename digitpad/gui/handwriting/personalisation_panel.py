@@ -8,11 +8,11 @@ sample list and the line under it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QVBoxLayout
 
 from digitpad.data.handwriting.samples import PersonalSample
-from digitpad.gui.common.explain import explained_button
+from digitpad.gui.common.explain import explained_button, explained_note
 from digitpad.gui.common.messages import plain_label
 from digitpad.model.personal import REACH, SampleEffect
 
@@ -67,25 +67,19 @@ class PersonalisationPanel(QGroupBox):
         self.speedLabel = plain_label()
         self.speedLabel.setObjectName("personalSpeed")
         self.speedLabel.setToolTip("How long the last update took, from your label to a model that uses it")
-        self.mnistLabel = QLabel("MNIST test digits with your samples: not measured yet.")
-        self.mnistLabel.setObjectName("personalMnist")
-        self.mnistLabel.setWordWrap(True)
-        self.mnistLabel.setTextFormat(Qt.TextFormat.PlainText)
-        self.mnistLabel.setToolTip("The personalised model on the 10,000 MNIST test digits, next to the network alone")
-        self.mnistLabel.setWhatsThis(
+        self.mnistLabel = explained_note(
+            "personalMnist", "The personalised model on the 10,000 MNIST test digits, next to the network alone",
             "Your samples should help with your handwriting and nobody else's. This line checks it: the "
             "10,000 MNIST test digits, written by other people, read with your samples and without them. "
             "Each sample's reach stops short of the MNIST training digits of other classes, so the two "
-            "numbers should stay within a few digits of each other.")
-        self.notesLabel = plain_label()
-        self.notesLabel.setObjectName("personalNotes")
-        self.notesLabel.setWordWrap(True)
+            "numbers should stay within a few digits of each other.", lines=2,
+            text="MNIST test digits with your samples: not measured yet.")
+        self.notesLabel = explained_note(
+            "personalNotes", "What instant personalisation could not do on this computer",
+            "Instant personalisation reads MNIST from this computer (never downloading it for this): the "
+            "training digits keep your samples away from other people's digits, and the test digits "
+            "check the result. When they are missing, this says what is not being done.", lines=2)
         self.notesLabel.setVisible(False)
-        self.notesLabel.setToolTip("What instant personalisation could not do on this computer")
-        for label in (self.mnistLabel, self.notesLabel):
-            # Room for two lines: a wrapped label in a group box is otherwise
-            # given one line's height and cut off.
-            label.setMinimumHeight(2 * label.fontMetrics().lineSpacing() + 2)
         top = QHBoxLayout()
         top.addWidget(self.toggle)
         top.addWidget(self.speedLabel, 1)

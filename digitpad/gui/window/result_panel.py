@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from digitpad.gui.common.explain import explained_note
 from digitpad.gui.window.input_preview import InputPreview
 from digitpad.gui.window.probability_bars import ProbabilityBars
 from digitpad.gui.common.percent import percent
@@ -70,17 +71,13 @@ class ResultPanel(QWidget):
             "orange digit with a question mark means no digit got much more than half the probability, "
             "so the network is unsure — often because the drawing looks like two digits. A number is "
             "read digit by digit, each with its own confidence.")
-        self.personalLabel = QLabel()
-        self.personalLabel.setObjectName("personalNote")
-        self.personalLabel.setTextFormat(Qt.TextFormat.PlainText)
-        self.personalLabel.setWordWrap(True)
-        self.personalLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.personalLabel.setStyleSheet("color: #2a6fb0")
-        self.personalLabel.setToolTip("Your labelled samples decided this answer")
-        self.personalLabel.setWhatsThis(
+        self.personalLabel = explained_note(
+            "personalNote", "Your labelled samples decided this answer",
             "This drawing is close to one you labelled, so it is read the way you labelled that one "
             "(instant personalisation). The network on its own would answer differently. Model → My "
             "handwriting shows your samples and can switch this off.")
+        self.personalLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.personalLabel.setStyleSheet("color: #2a6fb0")
         self.personalLabel.setVisible(False)
         self.inputPreview = InputPreview()
         self.inputPreview.setFixedSize(168, 168)
