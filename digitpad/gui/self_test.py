@@ -3,7 +3,8 @@ loads the bundled model, opens the real main window offscreen (with
 throw-away settings, so the user's are untouched), writes every digit on the
 canvas with synthetic mouse events, reads a digit from a PNG file (which
 exercises Pillow and the photo pipeline), checks that each is recognised,
-lays out a few points by t-SNE (so a bundle missing a piece of
+labels a drawing and checks it is read as labelled at once (instant
+personalisation, in its background thread), lays out a few points by t-SNE (so a bundle missing a piece of
 scikit-learn fails here, not in a learner's point map), prints one line
 and returns 0 — or 1 with the reason.
 """
@@ -67,6 +68,28 @@ def _open_image(window, path: Path) -> bool:
     return outcome == [True]
 
 
+def _label_and_reread(app, window) -> str | None:
+    """Label a drawing of a 1 as a 7: the memory learns it in the background
+    and the same drawing is then read as 7. None, or what went wrong."""
+    from digitpad.gui.common.synthetic_input import write_digit
+
+    window.canvas.clear()
+    write_digit(window.canvas, 1)
+    app.processEvents()
+    window.labelDrawing(7)
+    write_digit(window.canvas, 1)
+    session = window.session()
+    deadline = time.perf_counter() + 20
+    while time.perf_counter() < deadline and (session.personal is None or len(session.personal) != 1):
+        app.processEvents()
+        time.sleep(0.005)
+    window.liveRecognition.recogniseNow()
+    recognition = window.recognition()
+    if recognition is None or recognition.digit != 7:
+        return "a drawing labelled 7 was not learnt at once"
+    return None
+
+
 def _tiny_tsne() -> str | None:
     """A t-SNE of 60 points in two clear groups, as the point map makes it
     (scikit-learn, imported now); None when it works, else what went wrong."""
@@ -125,6 +148,9 @@ def run_self_test() -> int:
                 recognition = window.recognition()
                 if recognition is None or recognition.digit != digit:
                     wrong.append(f"{digit} read as {recognition.digit if recognition else 'nothing'}")
+            problem = _label_and_reread(app, window)
+            if problem is not None:
+                wrong.append(problem)
             picture = Path(scratch) / "three.png"
             _paint_paper_digit(picture, 3)
             if not _open_image(window, picture) or window.recognition() is None \
@@ -142,5 +168,6 @@ def run_self_test() -> int:
         print(f"digitpad self-test FAILED: {', '.join(wrong)} (model {path})")
         return 1
     print(f"digitpad self-test passed: {path.name} ({model_summary(metadata)}) recognised all 10 "
-          f"digits written on the canvas and a digit in a PNG file, and made a t-SNE map, {seconds:.1f} s")
+          f"digits written on the canvas and a digit in a PNG file, learnt a labelled drawing at once, and "
+          f"made a t-SNE map, {seconds:.1f} s")
     return 0
