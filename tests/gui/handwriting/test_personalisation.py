@@ -136,3 +136,19 @@ def test_my_handwriting_shows_effects_and_the_mnist_check_and_reset_forgets_all(
     assert len(window.session().samples) == 0
     wait_for_memory(qtbot, window)
     assert window.session().reader is window.session().model
+
+
+def test_the_samples_saved_before_are_learnt_when_the_app_starts(qtbot, settings, paths, bundled):
+    from digitpad.gui.window.main_window import MainWindow
+    from digitpad.session import Session
+
+    model, path, metadata = bundled
+    first = Session.start(model, path, metadata, paths.data_dir)
+    image = np.zeros((28, 28), np.uint8)
+    image[4:24, 13:16] = 255
+    for label in (1, 7, 7):
+        first.add_sample(label, image)
+    window = MainWindow(settings, paths, Session.start(model, path, metadata, paths.data_dir))
+    qtbot.addWidget(window)
+    wait_for_memory(qtbot, window)
+    assert len(window.session().personal) == 3 and window.session().reader is window.session().personal.layer
