@@ -3,15 +3,13 @@
 import numpy as np
 import pytest
 
-from digitpad.data.ink.digit_templates import random_ink
-from digitpad.data.ink.network_input import prepare_for_network
 from digitpad.model.checkpoint import bundled_checkpoint_path, load_checkpoint
 from digitpad.train.adapt import AdaptConfig, adapt_to_handwriting, holdout_split
 from digitpad.train.callbacks import Callback
 from digitpad.train.robustness import perturbation_curve, robustness_report
 from digitpad.train.status import RunStatus
 from digitpad.train.writers import Condition, replay
-from tests.model.odd_writers import odd_writers
+from tests.model.odd_writers import odd_digit, odd_writers
 
 
 @pytest.fixture(scope="module")
@@ -19,10 +17,12 @@ def model():
     return load_checkpoint(bundled_checkpoint_path())[0]
 
 
-def continental_ones(count, seed):
+def angular_ones(count, seed):
+    """1s by the odd writer who writes them continental, slanted and with few
+    pen points: the bundled model, which reads plain continental 1s, misreads these."""
     rng = np.random.default_rng(seed)
-    return np.stack([prepare_for_network(random_ink("continental 1", rng, pen_fraction=(0.06, 0.1)))
-                     for _ in range(count)]).reshape(count, -1)
+    digits = [odd_digit(1, "angular", rng) for _ in range(count)]
+    return replay(digits, Condition(22.0, 250.0)).images.reshape(count, -1)
 
 
 def test_holdout_split_keeps_every_digit_in_training():
@@ -37,15 +37,18 @@ def test_adaptation_teaches_a_style_without_forgetting_mnist(model, mnist_test_s
     images, labels = mnist_test_split
     mnist_train = (images[:3000], labels[:3000])
     mnist_test = (images[5000:7000], labels[5000:7000])
-    taught, fresh = continental_ones(16, 1), continental_ones(30, 2)
+    taught, fresh = angular_ones(16, 1), angular_ones(30, 2)
     before_fresh = (model.predict(fresh) == 1).mean()
+    assert before_fresh < 0.5
     weights_before = model.state_dict()
     result = adapt_to_handwriting(model, taught, np.ones(16, np.int64), mnist_train, mnist_test,
-                                  AdaptConfig(epochs=3, mnist_digits=3000))
+                                  AdaptConfig())
     after_fresh = (result.model.predict(fresh) == 1).mean()
     assert result.status == "completed" and result.train_count == 12 and result.holdout_count == 4
-    assert after_fresh > before_fresh and after_fresh >= 0.9
-    assert result.after["mnist_test"] >= result.before["mnist_test"] - 0.01
+    # One digit taught gets a tenth of the share all ten would: enough to read
+    # most of the writer's other 1s right, too little to make MNIST's 7s into 1s.
+    assert after_fresh > before_fresh and after_fresh >= 0.6
+    assert result.after["mnist_test"] >= result.before["mnist_test"] - 0.003
     for name, value in model.state_dict().items():          # the input model is untouched
         np.testing.assert_array_equal(value, weights_before[name])
     with pytest.raises(ValueError, match="at least"):
