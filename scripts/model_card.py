@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from digitpad.model.checkpoint import BUNDLED_CHECKPOINT_NAME, load_checkpoint
+from digitpad.train.config import setting_named
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
 
@@ -71,12 +72,11 @@ def card(run_dir: Path, command: str, machine: str, robustness: dict | None = No
                     f"random affine (rotation ±12°, scale ±12%, shear ±10°, shift ±2.5 px) and elastic "
                     f"distortion (alpha 34, sigma 5.5) at strength {config['augment_strength']}, "
                     f"stroke-width variation {config['augment_thickness']}")
-    if config.get("augment_redraw"):
-        augmentation += (f"; {config['augment_redraw']:.0%} of digits redrawn from their skeleton with a "
-                         "random round pen (uniform strokes, like a mouse or stylus)")
-    if config.get("augment_styles"):
-        augmentation += (f"; {config['augment_styles']:.0%} of 1s and 7s rewritten the continental way "
-                         "(up-stroke on the 1, crossed 7)")
+    # In the words of the settings themselves, so the card never lags behind them.
+    for name in ("augment_redraw", "augment_styles", "augment_angular"):
+        if config.get(name):
+            described = setting_named(name)
+            augmentation += f"; {described.label.lower()} {config[name]:g} ({described.help})"
     lines = [
         "# Model card: digitpad-mlp.npz", "",
         "The network digitpad ships with: a multilayer perceptron written from scratch in NumPy,",

@@ -23,7 +23,7 @@ def test_calibrate_writes_a_calibrated_copy_and_leaves_the_original(tmp_path, mn
                                 "--output", str(output)], capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr
     assert "validation split" in completed.stdout and "MNIST test" in completed.stdout
-    assert "ECE   8.55% ->  0.20%" in completed.stdout and "accuracy 99.28% -> 99.28%" in completed.stdout
+    assert "ECE   8.25% ->  0.13%" in completed.stdout and "accuracy 99.28% -> 99.28%" in completed.stdout
     assert bundled.read_bytes() == original
     model, metadata = load_checkpoint(output)
     assert model.temperature == pytest.approx(load_checkpoint(bundled)[0].temperature, rel=1e-9)
@@ -44,6 +44,6 @@ def test_the_model_card_gets_its_calibration_section():
     card = "# Card\n\n## Input\n\nPixels.\n"
     updated = model_card.update_calibration_section(card, calibration)
     assert updated.index("## Calibration") < updated.index("## Input")
-    assert "| MNIST test | 8.68% | 0.18% | 0.9185 | 0.9993 |" in updated
+    assert "| MNIST test | 8.28% | 0.11% | 0.9238 | 0.9991 |" in updated
     assert model_card.update_calibration_section(updated, calibration) == updated
     assert "## Calibration" in (REPO_ROOT / "models" / "README.md").read_text()

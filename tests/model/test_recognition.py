@@ -39,7 +39,7 @@ def test_unsure_when_the_top_probability_is_low(model):
     ink[60:140, 60:140] = np.random.default_rng(0).random((80, 80)) > 0.5
     result = recognise(model, ink)
     assert result is not None
-    assert result.unsure == (result.confidence < NOT_SURE_BELOW) and NOT_SURE_BELOW == 0.8
+    assert result.unsure == (result.confidence < NOT_SURE_BELOW) and NOT_SURE_BELOW == 0.5
     assert result.runner_up() != result.digit
 
 

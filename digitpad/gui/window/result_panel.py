@@ -68,7 +68,7 @@ class ResultPanel(QWidget):
         self.resultLabel.setToolTip("The digit the network reads, and how sure it is")
         self.resultLabel.setWhatsThis(
             "The network's answer: the digit with the highest probability and that probability. An "
-            "orange digit with a question mark means no digit got much more than half the probability, "
+            "orange digit with a question mark means no digit got even half the probability, "
             "so the network is unsure — often because the drawing looks like two digits. A number is "
             "read digit by digit, each with its own confidence.")
         self.personalLabel = explained_note(

@@ -1,14 +1,9 @@
 """Model info lists every training setting the checkpoint records, labelled
-and ordered by the settings description — including the redraw and style
-augmentations the bundled model was trained with."""
+and ordered by the settings description — including the redraw, style and
+slow-pen augmentations the bundled model was trained with."""
 
 from digitpad.gui.evaluation.model_info_dialog import ModelInfoDialog, model_info_html
 from digitpad.train.config import SETTINGS, setting_named
-
-# Settings added after the bundled model was trained (how a run is watched;
-# a distortion the bundled model was trained without).
-NEWER_THAN_BUNDLED_MODEL = {"diagnostics_every", "augment_angular"}
-
 
 def test_every_training_setting_is_shown_with_its_label_in_order(bundled):
     model, path, metadata = bundled
@@ -18,9 +13,6 @@ def test_every_training_setting_is_shown_with_its_label_in_order(bundled):
     training = metadata["training"]
     positions = []
     for item in SETTINGS:
-        if item.name in NEWER_THAN_BUNDLED_MODEL:
-            assert item.name not in training, "the bundled model was retrained: drop the exception"
-            continue
         assert item.name in training, item.name        # the bundled model records every setting
         cell = f">{item.label}</td>"
         assert cell in text, item.label
@@ -28,6 +20,7 @@ def test_every_training_setting_is_shown_with_its_label_in_order(bundled):
     assert positions == sorted(positions)
     for label in (setting_named("augment_redraw").label, setting_named("augment_styles").label):
         assert f">{label}</td><td>0.5</td>" in text
+    assert f">{setting_named('augment_angular').label}</td><td>0.05</td>" in text
     assert ">Hidden layers</td><td>1024, 1024</td>" in text
 
 

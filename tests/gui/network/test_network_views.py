@@ -60,7 +60,9 @@ def test_the_views_follow_a_digit_written_with_the_mouse(window, views):
     for hidden_layer in network_layers(model)[:-1]:
         activations = np.maximum(activations @ hidden_layer.weights + hidden_layer.bias, 0)
     every_push = activations * last.weights[:, 4]
-    assert len(sources) == TOP_CONNECTIONS and np.all(np.diff(np.abs(pushes)) <= 0)
+    # At most TOP_CONNECTIONS: units silent on this drawing push nothing and are not drawn.
+    assert len(sources) == min(TOP_CONNECTIONS, np.count_nonzero(every_push))
+    assert len(sources) > 100 and np.all(np.diff(np.abs(pushes)) <= 0)
     assert np.allclose(pushes, every_push[sources], atol=1e-5)
     assert np.abs(pushes).min() >= np.sort(np.abs(every_push))[-TOP_CONNECTIONS] - 1e-6
     explanation = views.attributionView.explanation()
@@ -125,7 +127,10 @@ def test_hovering_a_unit_shows_its_numbers(window, views):
 def test_clicking_a_first_layer_unit_opens_its_weights(window, views, qtbot, settings, mnist_dir):
     settings.set_mnist_dir(str(mnist_dir))
     write_digit(window.canvas, 3)
-    view, unit = views.networkView, 317
+    first = network_layers(window.model())[0]
+    # The unit this drawing drives hardest: one that is alive, whatever the model.
+    unit = int((window.recognition().mnist_image.reshape(-1) @ first.weights + first.bias).argmax())
+    view = views.networkView
     QTest.mouseClick(view, Qt.MouseButton.LeftButton, pos=view.unitCentre(0, unit).toPoint())
     assert view.selectedUnit() == (0, unit)
     assert [(layer, target) for layer, target, _, _ in view.connections()] == [(2, 3), (0, unit)]
