@@ -36,7 +36,9 @@ class LiveRecognition(QObject):
     # What was read (a NumberRecognition, None for no digit) and the index of
     # the digit being written in it.
     recognised = Signal(object, int)
-    personalNote = Signal(str)      # "" unless the user's samples changed the digit in the bars
+    # Whether the user's samples take part in readings, and the note to show
+    # ("" unless they changed the digit in the bars).
+    personalNote = Signal(bool, str)
 
     def __init__(self, canvas: DrawingCanvas, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -100,7 +102,7 @@ class LiveRecognition(QObject):
             canvas.outlineDigits(number.boxes, [f"{digit.digit}  {percent(digit.confidence, 0)}"
                                                 for digit in number.digits])
         self.recognised.emit(number, self._focused)
-        self.personalNote.emit(self._personal_note())
+        self.personalNote.emit(self._session.reader is not self._session.model, self._personal_note())
 
     def _personal_note(self) -> str:
         recognition, session = self.recognition(), self._session

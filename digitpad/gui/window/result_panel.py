@@ -77,6 +77,7 @@ class ResultPanel(QWidget):
             "(instant personalisation). The network on its own would answer differently. Model → My "
             "handwriting shows your samples and can switch this off.")
         self.personalLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.personalLabel.setMinimumHeight(2 * self.personalLabel.fontMetrics().lineSpacing() + 2)
         self.personalLabel.setStyleSheet("color: #2a6fb0")
         self.personalLabel.setVisible(False)
         self.inputPreview = InputPreview()
@@ -113,7 +114,10 @@ class ResultPanel(QWidget):
         self.probabilityBars.setProbabilities(None if recognition is None else recognition.probabilities)
         self.resultLabel.setText(result_html(number))
 
-    @Slot(str)
-    def showPersonalNote(self, note: str) -> None:
+    @Slot(bool, str)
+    def showPersonalNote(self, personalised: bool, note: str) -> None:
+        """While the user's samples take part in readings the note keeps its
+        room, empty or not, so the picture and the bars do not jump as it
+        comes and goes during a stroke."""
         self.personalLabel.setText(note)
-        self.personalLabel.setVisible(bool(note))
+        self.personalLabel.setVisible(personalised)

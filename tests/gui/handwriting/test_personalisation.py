@@ -85,6 +85,8 @@ def test_a_label_is_learnt_at_once_and_forgetting_it_gives_back_the_networks_rea
                 # The panel says the samples decided it, and what the network alone reads.
                 note = window.resultPanel.personalLabel
                 assert note.isVisible() and f"network alone reads {before.digit}" in note.text()
+            else:
+                assert window.resultPanel.personalLabel.text() == ""
     assert measured >= 5, "the network reads these writers too well for the test to mean anything"
     # One label per digit fixes at least half of that writer's other misread drawings of it.
     assert fixed >= measured / 2, (fixed, measured)
@@ -99,6 +101,7 @@ def test_switching_personalisation_off_reads_with_the_network_and_is_remembered(
     with_samples = read(window, taught)
     window.handwritingController.setPersonalise(False)
     alone = read(window, taught)
+    assert not window.resultPanel.personalLabel.isVisible()         # no room kept for a note
     assert not settings.personalise() and window.session().reader is window.session().model
     assert alone.digit != taught.label or alone.probabilities[taught.label] < with_samples.probabilities[taught.label]
     window.handwritingController.setPersonalise(True)
