@@ -6,11 +6,16 @@ cancellation — and ``MnistWorker`` adds reading MNIST (from where a
 ``MnistSource`` says). ``BackgroundTask`` is the one way a window runs a
 worker: start it on its own thread, ask it to cancel, stop it and wait
 (when the window closes), and know whether it is running;
-``describe_download`` words download progress the same way everywhere.
+``leaving_a_core_for_the_window`` keeps a job that runs while the user
+draws from taking every core from the live readings; ``describe_download``
+words download progress the same way everywhere.
 """
 
 from __future__ import annotations
 
+import os
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -182,6 +187,36 @@ class BackgroundTask(QObject):
         thread.wait()
         self._thread = self._worker = None
         self.finished.emit()
+
+
+_blas_lock = threading.Lock()
+_blas_jobs = 0
+_blas_limits = None
+
+
+@contextmanager
+def leaving_a_core_for_the_window():
+    """While any block of this kind runs, on any thread, BLAS uses all cores
+    but one. A reading of the canvas is a one-row product that one core does
+    in a fraction of a millisecond, but it waits tens of milliseconds when a
+    background job's BLAS threads hold every core. The limit is process-wide,
+    so it is counted: set by the first block to start, lifted by the last to
+    end, whatever order they end in."""
+    global _blas_jobs, _blas_limits
+    from threadpoolctl import threadpool_limits
+
+    with _blas_lock:
+        if _blas_jobs == 0:
+            _blas_limits = threadpool_limits(limits=max(1, (os.cpu_count() or 1) - 1), user_api="blas")
+        _blas_jobs += 1
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_jobs -= 1
+            if _blas_jobs == 0:
+                _blas_limits.restore_original_limits()
+                _blas_limits = None
 
 
 def describe_download(name: str, done: int, total: int) -> str:

@@ -22,7 +22,7 @@ from PySide6.QtCore import Signal
 from digitpad.data.handwriting.samples import PersonalSample
 from digitpad.data.mnist import MnistError, as_float_images
 from digitpad.data.mnist.dataset import load_mnist
-from digitpad.gui.common.background import CancellableWorker, Cancelled
+from digitpad.gui.common.background import CancellableWorker, Cancelled, leaving_a_core_for_the_window
 from digitpad.model.personal import SampleEffect
 from digitpad.model.personal_memory import PersonalMemory, anchor_digits
 from digitpad.nn import MLP
@@ -107,6 +107,11 @@ class PersonalWorker(CancellableWorker):
         return base
 
     def work(self) -> None:
+        # It runs unasked, while the user draws: the live readings keep a core.
+        with leaving_a_core_for_the_window():
+            self._work()
+
+    def _work(self) -> None:
         mnist = self._mnist
         update = PersonalUpdate(memory=None, seconds=0.0, anchors=mnist.anchors, anchors_tried=mnist.anchors_tried,
                                 test_set=mnist.test_set, test_features=mnist.test_features)

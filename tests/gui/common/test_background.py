@@ -77,3 +77,44 @@ def test_download_progress_is_worded_the_same_everywhere():
     assert describe_download("t10k-images-idx3-ubyte.gz", 500_000, 1_648_877) == \
         "Downloading t10k-images-idx3-ubyte.gz: 0.5 MB of 1.6 MB"
     assert describe_download("x.gz", 2_000_000, -1) == "Downloading x.gz: 2.0 MB"
+
+
+def test_a_core_is_left_for_the_window_while_any_job_asks_whatever_order_they_end_in():
+    import os
+    import threading
+
+    from threadpoolctl import threadpool_info
+
+    from digitpad.gui.common.background import leaving_a_core_for_the_window
+
+    def blas_threads():
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    before = blas_threads()
+    assert before, "NumPy's BLAS should be visible to threadpoolctl"
+    first_in, second_in, first_may_leave, second_left = (threading.Event() for _ in range(4))
+    seen = {}
+
+    def first():
+        with leaving_a_core_for_the_window():
+            first_in.set()
+            second_in.wait(5)
+            seen["first"] = blas_threads()
+        first_may_leave.set()
+
+    def second():
+        with leaving_a_core_for_the_window():
+            second_in.set()
+            first_may_leave.wait(5)                   # the first job ends while this one runs
+            seen["second, after the first ended"] = blas_threads()
+        second_left.set()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    threads[0].start()
+    first_in.wait(5)
+    threads[1].start()
+    for thread in threads:
+        thread.join(10)
+    expected = [min(count, max(1, (os.cpu_count() or 1) - 1)) for count in before]
+    assert seen == {"first": expected, "second, after the first ended": expected}
+    assert blas_threads() == before                 # lifted by the last job to end
