@@ -64,6 +64,26 @@ def test_a_bad_pen_width_is_reset_and_reported_once(home, pen_width):
     assert home.start() == []
 
 
+@pytest.mark.parametrize("flag", ["maybe", "2", "", "@Variant(\\0\\0\\0\\x7f)", "truee"])
+def test_a_bad_personalisation_switch_is_reset_and_reported_once(home, flag):
+    home.write_settings(f"[handwriting]\npersonalise={flag}\n")
+    problems = home.start()
+    assert len(problems) == 1 and "Read drawings with my samples" in problems[0] and "reset" in problems[0]
+    assert home.start() == []
+
+
+@pytest.mark.parametrize("text, on", [("true", True), ("false", False), (" FALSE ", False)])
+def test_the_personalisation_switch_is_read_back_from_the_settings_file(tmp_path, text, on):
+    from PySide6.QtCore import QSettings
+
+    from digitpad.gui.settings import AppSettings
+
+    path = tmp_path / "settings.ini"
+    path.write_text(f"[handwriting]\npersonalise={text}\n")
+    settings = AppSettings(QSettings(str(path), QSettings.Format.IniFormat))
+    assert settings.repair() == [] and settings.personalise() is on
+
+
 def test_a_huge_recent_list_is_cut_to_ten(home):
     entries = ", ".join(f"/models/model-{index}.npz" for index in range(10_000))
     home.write_settings(f"[model]\nrecent={entries}\n")
