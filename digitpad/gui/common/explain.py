@@ -1,7 +1,8 @@
 """Every control explains itself to a learner: a short tooltip for the
 pointer and a longer "What's This?" text saying what it does and why.
 These helpers set both at once — on any widget, on a new push button, and
-on a new note (a plain-text label that wraps).
+on a new note (a plain-text label that wraps) — and ``now`` ends a "What's
+This?" text with what the widget shows at the moment.
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ def explain(widget: Widget, tip: str, whats_this: str) -> Widget:
     widget.setToolTip(tip)
     widget.setWhatsThis(whats_this)
     return widget
+
+
+def now(text: str, value: str) -> str:
+    """A "What's This?" text ending in the current value."""
+    return f"{text}<p><b>Now:</b> {value}</p>"
 
 
 def explained_button(text: str, slot: Callable, tip: str, whats_this: str) -> QPushButton:

@@ -45,7 +45,6 @@ class PersonalisationController(Controller):
         self._pending = False
         self._explaining = False        # the running job has handed over its memory
         self._explained = None          # the memory whose effects were shown last
-        self._update: PersonalUpdate | None = None
         self._watchers = 0              # open windows that show effects and the MNIST measure
         self._mnist: MnistAtHand | None = None
         self._last_label_seen = len(session.samples)
@@ -108,11 +107,9 @@ class PersonalisationController(Controller):
 
     @Slot(object)
     def _memory_ready(self, update: PersonalUpdate) -> None:
-        self._explaining, self._update = True, update
-        mnist = self._mnist
-        mnist.anchors, mnist.anchors_tried = update.anchors, update.anchors_tried
+        self._explaining = True
         self._show_notes(update)
-        if len(update.memory) and not update.memory.has_anchors and not mnist.anchors_tried:
+        if len(update.memory) and not update.memory.has_anchors and not self._mnist.anchors_tried:
             self._pending = True        # the anchors come with the next job
         if self._pending:
             self._task.cancel()
@@ -144,9 +141,6 @@ class PersonalisationController(Controller):
 
     @Slot()
     def _ended(self) -> None:
-        if self._update is not None:
-            # What the job read of MNIST is kept, even when it was cancelled.
-            self._mnist.test_set, self._mnist.test_features = self._update.test_set, self._update.test_features
         if self._pending:
             self.schedule()
         elif self._watchers:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QGridLayout, QGroupBox, QHBox
 from digitpad.data.mnist import as_float_images
 from digitpad.data.mnist.summary import random_samples
 from digitpad.gui.common.background import BackgroundTask, MnistSource, describe_download
-from digitpad.gui.common.explain import explain, explained_button
+from digitpad.gui.common.explain import explain, explained_button, now
 from digitpad.gui.common.messages import escape
 from digitpad.gui.common.screen_fit import fit_to_screen
 from digitpad.gui.dataview import texts
@@ -178,7 +178,7 @@ class DataViewDialog(QDialog):
         self._data = data
         train, test = data.summaries["train"], data.summaries["test"]
         self.countBars.setSummaries(train, test)
-        explain(self.countBars, texts.COUNTS_TIP, texts.now(texts.COUNTS_HELP, texts.counts_now(train, test)))
+        explain(self.countBars, texts.COUNTS_TIP, now(texts.COUNTS_HELP, texts.counts_now(train, test)))
         self.statusLabel.setText(texts.status(train, test, data.seconds))
         self._split_changed()
 
@@ -195,9 +195,9 @@ class DataViewDialog(QDialog):
         self.pixelHistogram.setSummary(summary)
         name = texts.SPLIT_NAMES[summary.name]
         explain(self.averageDigits, texts.AVERAGE_TIP,
-                texts.now(texts.AVERAGE_HELP, f"the averages of the {summary.size:,} digits of the {name}."))
+                now(texts.AVERAGE_HELP, f"the averages of the {summary.size:,} digits of the {name}."))
         for widget in (self.pixelHistogram, self.pixelHistogram.plot):
-            explain(widget, texts.HISTOGRAM_TIP, texts.now(texts.HISTOGRAM_HELP, texts.histogram_now(summary)))
+            explain(widget, texts.HISTOGRAM_TIP, now(texts.HISTOGRAM_HELP, texts.histogram_now(summary)))
         self.newSamples()
 
     @Slot()
@@ -211,14 +211,14 @@ class DataViewDialog(QDialog):
         indices = random_samples(labels, SAMPLES, self._rng, digit)
         self.sampleGrid.setSamples(self._data.images[split], labels, indices, split)
         explain(self.sampleGrid, texts.SAMPLES_TIP,
-                texts.now(texts.SAMPLES_HELP, texts.samples_now(len(indices), split, digit)))
+                now(texts.SAMPLES_HELP, texts.samples_now(len(indices), split, digit)))
 
     def _explain_choices(self) -> None:
         split_name = texts.SPLIT_NAMES[self.split()]
-        explain(self.splitCombo, texts.SPLIT_TIP, texts.now(texts.SPLIT_HELP, f"the {split_name}."))
+        explain(self.splitCombo, texts.SPLIT_TIP, now(texts.SPLIT_HELP, f"the {split_name}."))
         digit = self.digitCombo.currentData()
         explain(self.digitCombo, texts.DIGIT_TIP,
-                texts.now(texts.DIGIT_HELP, "any digit." if digit is None else f"only {digit}s."))
+                now(texts.DIGIT_HELP, "any digit." if digit is None else f"only {digit}s."))
 
     @Slot(int)
     def _sample_clicked(self, index: int) -> None:

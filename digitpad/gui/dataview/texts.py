@@ -73,11 +73,6 @@ CLOSE_TIP = "Close MNIST at a glance"
 CLOSE_HELP = "Closes this window; loading stops. Open it again from View → MNIST at a glance."
 
 
-def now(text: str, value: str) -> str:
-    """A "What's This?" text ending in the current value."""
-    return f"{text}<p><b>Now:</b> {value}</p>"
-
-
 def counts_now(train: SplitSummary, test: SplitSummary) -> str:
     least, most = int(train.counts.argmin()), int(train.counts.argmax())
     return (f"training set: {train.size:,} digits, from {train.counts[least]:,} {least}s "

@@ -36,17 +36,15 @@ class PersonalUpdate:
     seconds: float                                   # from the samples to a memory that reads them
     effects: dict[str, SampleEffect] | None = None   # asked for only while My handwriting is open
     mnist: tuple[float, float, int] | None = None    # (personalised, network, readings changed)
-    anchors: tuple[np.ndarray, np.ndarray] | None = None
-    anchors_tried: bool = False
-    test_set: tuple[np.ndarray, np.ndarray] | None = None
-    test_features: tuple[MLP, np.ndarray, np.ndarray] | None = None
     notes: list[str] = field(default_factory=list)   # why something could not be done
 
 
 @dataclass
 class MnistAtHand:
     """Where MNIST may be read from without asking (nothing is downloaded),
-    and what was read of it before, so it is read once a session."""
+    and what was read of it before, so it is read once a session. The
+    controller keeps it and lends it to one worker at a time, which fills
+    in what it reads."""
 
     data_dir: Path | None
     cache_dir: Path | None
@@ -75,35 +73,38 @@ class PersonalWorker(CancellableWorker):
         return load_mnist(split, self._mnist.data_dir, download=False, cache_dir=self._mnist.cache_dir)
 
     def _read_anchors(self, update: PersonalUpdate) -> None:
-        if self._load_anchors and update.anchors is None:
-            update.anchors_tried = True
+        mnist = self._mnist
+        if self._load_anchors and mnist.anchors is None:
+            mnist.anchors_tried = True
             try:
-                update.anchors = anchor_digits(*self._read("train"))
+                mnist.anchors = anchor_digits(*self._read("train"))
             except MnistError:
                 update.notes.append("the MNIST training digits are not on this computer, so your samples "
                                     "are not kept away from other people's digits")
 
     def _measure(self, update: PersonalUpdate) -> tuple[float, float, int] | None:
         """The personalised model and the network alone on the MNIST test digits."""
-        if update.test_set is None:
+        mnist = self._mnist
+        if mnist.test_set is None:
             try:
                 images, labels = self._read("test")
-                update.test_set = (as_float_images(images), labels.astype(np.int64))
+                mnist.test_set = (as_float_images(images), labels.astype(np.int64))
             except MnistError:
                 update.notes.append("the MNIST test digits are not on this computer")
                 return None
         layer = update.memory.layer
-        if update.test_features is None or update.test_features[0] is not self._model:
-            update.test_features = (self._model, *layer.features(update.test_set[0]))
-        _, features, network = update.test_features
-        return layer.accuracy_from_features(features, network, update.test_set[1], stop=self.isCancelRequested)
+        if mnist.test_features is None or mnist.test_features[0] is not self._model:
+            mnist.test_features = (self._model, *layer.features(mnist.test_set[0]))
+        _, features, network = mnist.test_features
+        return layer.accuracy_from_features(features, network, mnist.test_set[1], stop=self.isCancelRequested)
 
     def _base(self, update: PersonalUpdate) -> PersonalMemory:
         """The memory to update: the current one, or a new one over the model
         (with the anchors, when they are at hand)."""
         base = self._base_memory
-        if base is None or base.model is not self._model or (update.anchors is not None and not base.has_anchors):
-            base = PersonalMemory.empty(self._model, update.anchors)
+        anchors = self._mnist.anchors
+        if base is None or base.model is not self._model or (anchors is not None and not base.has_anchors):
+            base = PersonalMemory.empty(self._model, anchors)
         return base
 
     def work(self) -> None:
@@ -112,9 +113,7 @@ class PersonalWorker(CancellableWorker):
             self._work()
 
     def _work(self) -> None:
-        mnist = self._mnist
-        update = PersonalUpdate(memory=None, seconds=0.0, anchors=mnist.anchors, anchors_tried=mnist.anchors_tried,
-                                test_set=mnist.test_set, test_features=mnist.test_features)
+        update = PersonalUpdate(memory=None, seconds=0.0)
         self._read_anchors(update)
         started = time.perf_counter()
         base = self._base(update)

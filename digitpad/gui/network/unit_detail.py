@@ -13,7 +13,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from digitpad.gui.common.explain import explain, explained_button
+from digitpad.gui.common.explain import explain, explained_button, now
 from digitpad.gui.common.messages import escape
 from digitpad.gui.common.percent import percent
 from digitpad.gui.network import colours
@@ -155,7 +155,7 @@ class UnitDetail(QDialog):
                 words = f"<span style='color:{DEAD_COLOUR}'>{words} — it passes nothing on, whatever is drawn</span>"
             self.activity.setText(words + ".")
             self.measureButton.hide()
-        self.activity.setWhatsThis(ACTIVITY_HELP + f"<p><b>Now:</b> {self.activity.text()}</p>")
+        self.activity.setWhatsThis(now(ACTIVITY_HELP, self.activity.text()))
         self._show_numbers()
 
     def _show_numbers(self) -> None:
@@ -175,7 +175,7 @@ class UnitDetail(QDialog):
         self.headline.setText(f"<span style='font-size:14pt; font-weight:600'>{sentence(unit_name(layer, unit))}"
                               f"</span> &nbsp; <span style='color:{colour}; font-weight:600'>{state}</span>")
         self.numbers.setText(_numbers_html(layer, reading))
-        self.numbers.setWhatsThis(NUMBERS_HELP + f"<p><b>Now:</b> {_numbers_plain(layer, reading)}.</p>")
+        self.numbers.setWhatsThis(now(NUMBERS_HELP, f"{_numbers_plain(layer, reading)}."))
 
     def _probability(self) -> float:
         scores = self._layer_trace.z.astype(np.float64)
@@ -187,18 +187,18 @@ class UnitDetail(QDialog):
         self.key.setText(_key("dark: zero"))
         weights = self._layer.weights[:, self._unit].reshape(28, 28)
         self.weights.setValues(weights)
-        now = f"<p><b>Now:</b> the weights go from {weights.min():+.3f} to {weights.max():+.3f}"
+        value = f"the weights go from {weights.min():+.3f} to {weights.max():+.3f}"
         if self._layer_trace is None:
             self.weightsTimesDrawing.setValues(None, empty_text="Draw a digit")
-            now += "; nothing is drawn, so the pixels add nothing to z.</p>"
+            value += "; nothing is drawn, so the pixels add nothing to z."
         else:
             drawing = self._layer_trace.inputs.reshape(28, 28)
             pushes = weights * drawing
             self.weightsTimesDrawing.setValues(pushes, ink=drawing)
-            now += (f"; your drawing's pixels add {pushes[pushes > 0].sum():+.3f} and {pushes[pushes < 0].sum():+.3f} "
-                    f"to z, {pushes.sum():+.3f} in all.</p>")
+            value += (f"; your drawing's pixels add {pushes[pushes > 0].sum():+.3f} and "
+                      f"{pushes[pushes < 0].sum():+.3f} to z, {pushes.sum():+.3f} in all.")
         for picture in (self.weights, self.weightsTimesDrawing):
-            picture.setWhatsThis(PICTURES_HELP + now)
+            picture.setWhatsThis(now(PICTURES_HELP, value))
 
     def _show_bars(self) -> None:
         self.pages.setCurrentIndex(1)
@@ -214,7 +214,7 @@ class UnitDetail(QDialog):
         chosen = strongest(values, BARS)
         self.inputBars.setBars(title, [f"unit {index}" for index in chosen], values[chosen])
         top = ", ".join(f"unit {index}: {values[index]:+.3f}" for index in chosen[:3])
-        self.inputBars.setWhatsThis(BARS_HELP + f"<p><b>Now:</b> {title.lower()}: {top or 'none'}.</p>")
+        self.inputBars.setWhatsThis(now(BARS_HELP, f"{title.lower()}: {top or 'none'}."))
 
 
 def _key(*more: str) -> str:

@@ -10,10 +10,10 @@ ends with its current value.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from digitpad.gui.common.explain import explain
+from digitpad.gui.common.explain import explain, now
 from digitpad.gui.pointmap import texts
 from digitpad.inside.point_map import PCA, TSNE
 
@@ -127,9 +127,9 @@ class MapControls(QWidget):
     def _explain(self) -> None:
         width = self._widths[self.depth()] if 0 <= self.depth() < len(self._widths) else 0
         explain(self.layerCombo, texts.LAYER_TIP,
-                texts.now(texts.LAYER_HELP, f"{self.depthName()}: {width:,} numbers per digit."))
+                now(texts.LAYER_HELP, f"{self.depthName()}: {width:,} numbers per digit."))
         explain(self.methodCombo, texts.METHOD_TIP,
-                texts.now(texts.method_help(self._tsne_available), texts.METHOD_NAMES[self.method()]))
+                now(texts.method_help(self._tsne_available), texts.METHOD_NAMES[self.method()]))
         explain(self.sampleCombo, texts.SAMPLE_TIP,
-                texts.now(texts.SAMPLE_HELP.format(timing=self._timing),
+                now(texts.SAMPLE_HELP.format(timing=self._timing),
                           f"{texts.sample_label(self.count(), TEST_DIGITS)} of the {TEST_DIGITS:,} test digits."))

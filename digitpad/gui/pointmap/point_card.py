@@ -10,7 +10,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from digitpad.gui.common.explain import explain, explained_button
+from digitpad.gui.common.explain import explain, explained_button, now
 from digitpad.gui.pointmap import texts
 from digitpad.gui.window.input_preview import InputPreview
 
@@ -55,7 +55,7 @@ class PointCard(QWidget):
         text = texts.digit_card(test_index, label, probabilities)
         self.words.setText(text)
         self.loadButton.setEnabled(True)
-        explain(self.words, texts.CARD_TIP, texts.now(texts.CARD_HELP, text))
+        explain(self.words, texts.CARD_TIP, now(texts.CARD_HELP, text))
 
     def showNothing(self) -> None:
         self._test_index = None

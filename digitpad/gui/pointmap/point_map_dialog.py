@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QProgressBar, QVBoxL
 
 from digitpad.data.mnist import as_float_images
 from digitpad.gui.common.background import BackgroundTask
-from digitpad.gui.common.explain import explain, explained_button
+from digitpad.gui.common.explain import explain, explained_button, now
 from digitpad.gui.common.messages import escape
 from digitpad.gui.common.observe import observe
 from digitpad.gui.common.screen_fit import fit_to_screen
@@ -240,7 +240,7 @@ class PointMapDialog(QDialog):
             self.captionLabel.setText(texts.making(job.method, self.controls.depthName(), job.count,
                                                    self._map is not None))
             explain(self.progressBar, texts.PROGRESS_TIP,
-                    texts.now(texts.PROGRESS_HELP, f"making the {what} map of {job.count:,} digits."))
+                    now(texts.PROGRESS_HELP, f"making the {what} map of {job.count:,} digits."))
 
     # -- showing a map ---------------------------------------------------------------------
     def pointMap(self) -> PointMap | None:
@@ -270,7 +270,7 @@ class PointMapDialog(QDialog):
                                                          variance))
         for widget in (self.mapPlot, self.mapPlot.plot):
             explain(widget, texts.MAP_TIP, texts.map_help(point_map.method, name, len(labels), wrong))
-        explain(self.captionLabel, texts.CAPTION_TIP, texts.now(texts.CAPTION_HELP, self.captionLabel.text()))
+        explain(self.captionLabel, texts.CAPTION_TIP, now(texts.CAPTION_HELP, self.captionLabel.text()))
         self.howLabel.setText(texts.HOW_TO_READ[point_map.method])
         explain(self.howLabel, texts.HOW_TIP, f"<p>{texts.IN_WORDS[point_map.method]}</p>")
 
@@ -327,7 +327,7 @@ class PointMapDialog(QDialog):
         method = None if point_map is None else point_map.method
         words = texts.drawing_text(None if recognition is None else recognition.probabilities, method, off_map)
         self.drawingLabel.setText(words)
-        explain(self.drawingLabel, texts.DRAWING_TIP, texts.now(texts.DRAWING_HELP, words))
+        explain(self.drawingLabel, texts.DRAWING_TIP, now(texts.DRAWING_HELP, words))
 
     def stopAndWait(self) -> None:
         self._wanted = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from digitpad.gui.common.explain import now
 from digitpad.gui.common.messages import escape
 from digitpad.gui.common.percent import percent
 from digitpad.inside.point_map import NEIGHBOURS, PCA, TSNE, TSNE_ITERATIONS
@@ -126,11 +127,6 @@ CAPTION_HELP = ("<p><b>What the map shows:</b> how many test digits, at which la
 HOW_TIP = "How to read the map made by this method"
 CLOSE_TIP = "Close the point map"
 CLOSE_HELP = "Closes the point map; work on a map stops. Open it again from View → Point map."
-
-
-def now(text: str, value: str) -> str:
-    """A "What's This?" text ending in the current value."""
-    return f"{text}<p><b>Now:</b> {value}</p>"
 
 
 def method_help(tsne_available: bool) -> str:
