@@ -108,7 +108,7 @@ class PersonalisationController(Controller):
     @Slot(object)
     def _memory_ready(self, update: PersonalUpdate) -> None:
         self._explaining = True
-        self._show_notes(update)
+        self._show_notes()
         if len(update.memory) and not update.memory.has_anchors and not self._mnist.anchors_tried:
             self._pending = True        # the anchors come with the next job
         if self._pending:
@@ -125,7 +125,7 @@ class PersonalisationController(Controller):
 
     @Slot(object)
     def _explained_now(self, update: PersonalUpdate) -> None:
-        self._show_notes(update)
+        self._show_notes()
         if update.memory is not self._session.personal:
             return
         self._explained = update.memory
@@ -133,8 +133,8 @@ class PersonalisationController(Controller):
         if update.mnist is not None:
             self.mnistMeasured.emit(update.mnist)
 
-    def _show_notes(self, update: PersonalUpdate) -> None:
-        notes = "; ".join(update.notes)
+    def _show_notes(self) -> None:
+        notes = self._mnist.notes()
         if notes != self.notes:
             self.notes = notes
             self.notesChanged.emit(notes)

@@ -12,7 +12,7 @@ and the window swaps it in, so reading never waits for teaching.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -36,7 +36,6 @@ class PersonalUpdate:
     seconds: float                                   # from the samples to a memory that reads them
     effects: dict[str, SampleEffect] | None = None   # asked for only while My handwriting is open
     mnist: tuple[float, float, int] | None = None    # (personalised, network, readings changed)
-    notes: list[str] = field(default_factory=list)   # why something could not be done
 
 
 @dataclass
@@ -51,9 +50,20 @@ class MnistAtHand:
     anchors: tuple[np.ndarray, np.ndarray] | None = None
     anchors_tried: bool = False
     test_set: tuple[np.ndarray, np.ndarray] | None = None
+    test_set_tried: bool = False
     # The test digits' features for one model, so each measure after a label
     # only compares them with the samples: (model, features, network readings).
     test_features: tuple[MLP, np.ndarray, np.ndarray] | None = None
+
+    def notes(self) -> str:
+        """What could not be done for want of MNIST, in words ("" when nothing)."""
+        notes = []
+        if self.anchors_tried and self.anchors is None:
+            notes.append("the MNIST training digits are not on this computer, so your samples are not kept "
+                         "away from other people's digits")
+        if self.test_set_tried and self.test_set is None:
+            notes.append("the MNIST test digits are not on this computer, so the check on them is not made")
+        return "; ".join(notes)
 
 
 class PersonalWorker(CancellableWorker):
@@ -72,33 +82,34 @@ class PersonalWorker(CancellableWorker):
     def _read(self, split: str) -> tuple[np.ndarray, np.ndarray]:
         return load_mnist(split, self._mnist.data_dir, download=False, cache_dir=self._mnist.cache_dir)
 
-    def _read_anchors(self, update: PersonalUpdate) -> None:
+    def _read_anchors(self) -> None:
         mnist = self._mnist
         if self._load_anchors and mnist.anchors is None:
             mnist.anchors_tried = True
             try:
                 mnist.anchors = anchor_digits(*self._read("train"))
             except MnistError:
-                update.notes.append("the MNIST training digits are not on this computer, so your samples "
-                                    "are not kept away from other people's digits")
+                pass                # MnistAtHand.notes says so
 
     def _measure(self, update: PersonalUpdate) -> tuple[float, float, int] | None:
         """The personalised model and the network alone on the MNIST test digits."""
         mnist = self._mnist
         if mnist.test_set is None:
+            if mnist.test_set_tried:
+                return None
+            mnist.test_set_tried = True
             try:
                 images, labels = self._read("test")
                 mnist.test_set = (as_float_images(images), labels.astype(np.int64))
             except MnistError:
-                update.notes.append("the MNIST test digits are not on this computer")
-                return None
+                return None         # MnistAtHand.notes says so
         layer = update.memory.layer
         if mnist.test_features is None or mnist.test_features[0] is not self._model:
             mnist.test_features = (self._model, *layer.features(mnist.test_set[0]))
         _, features, network = mnist.test_features
         return layer.accuracy_from_features(features, network, mnist.test_set[1], stop=self.isCancelRequested)
 
-    def _base(self, update: PersonalUpdate) -> PersonalMemory:
+    def _base(self) -> PersonalMemory:
         """The memory to update: the current one, or a new one over the model
         (with the anchors, when they are at hand)."""
         base = self._base_memory
@@ -114,9 +125,9 @@ class PersonalWorker(CancellableWorker):
 
     def _work(self) -> None:
         update = PersonalUpdate(memory=None, seconds=0.0)
-        self._read_anchors(update)
+        self._read_anchors()
         started = time.perf_counter()
-        base = self._base(update)
+        base = self._base()
         update.memory = base if base.matches(self._samples) else base.updated(self._samples)
         update.seconds = time.perf_counter() - started
         self.memoryReady.emit(update)

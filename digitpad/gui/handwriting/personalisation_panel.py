@@ -78,7 +78,7 @@ class PersonalisationPanel(QGroupBox):
             "personalNotes", "What instant personalisation could not do on this computer",
             "Instant personalisation reads MNIST from this computer (never downloading it for this): the "
             "training digits keep your samples away from other people's digits, and the test digits "
-            "check the result. When they are missing, this says what is not being done.", lines=2)
+            "check the result. When they are missing, this says what is not being done.", lines=3)
         self.notesLabel.setVisible(False)
         top = QHBoxLayout()
         top.addWidget(self.toggle)

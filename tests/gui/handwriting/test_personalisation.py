@@ -155,3 +155,19 @@ def test_the_samples_saved_before_are_learnt_when_the_app_starts(qtbot, settings
     qtbot.addWidget(window)
     wait_for_memory(qtbot, window)
     assert len(window.session().personal) == 3 and window.session().reader is window.session().personal.layer
+
+
+def test_without_mnist_on_the_computer_it_still_learns_and_says_what_it_cannot_do(window, qtbot, pairs,
+                                                                                   monkeypatch):
+    monkeypatch.delenv("DIGITPAD_MNIST_DIR", raising=False)      # nothing in the empty cache either
+    taught, _ = pairs[4]
+    read(window, taught)
+    window.labelDrawing(taught.label)
+    window.handwritingController.show()
+    dialog = window.handwritingController.dialog()
+    qtbot.addWidget(dialog)
+    notes = dialog.personalisationPanel.notesLabel
+    qtbot.waitUntil(lambda: "test digits" in notes.text(), timeout=30000)
+    assert notes.isVisible() and "training digits are not on this computer" in notes.text()
+    assert not window.session().personal.has_anchors and len(window.session().personal) == 1
+    assert read(window, taught).digit == taught.label            # learnt all the same
